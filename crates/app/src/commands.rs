@@ -1,0 +1,582 @@
+//! The one write path. Every change to courts, teams, users and cases is a `Command` run by
+//! `App::execute`, which authorises, loads, refuses locked or stale cases, lets the domain
+//! decide, and writes the new state with its events in one transaction.
+
+use chrono::Datelike;
+use serde_json::json;
+use zhixing_domain::audit::canonical_payload;
+use zhixing_domain::basis::Basis;
+use zhixing_domain::case::{CaseType, ClosingMode, Stage};
+use zhixing_domain::case_number::{CaseNumber, SequenceKey};
+use zhixing_domain::court::CourtCode;
+use zhixing_domain::event::EventKind;
+use zhixing_domain::lifecycle::{self, CaseAction, CaseState, Happened};
+use zhixing_domain::money::Fen;
+use zhixing_domain::party::Party;
+use zhixing_domain::role::Role;
+use zhixing_domain::team::TeamKind;
+use zhixing_store::rows::CaseRow;
+use zhixing_store::{NewCase, NewEvent, NewParty, WriteTx};
+
+use crate::actor::Actor;
+use crate::error::{AppError, AppResult};
+use crate::App;
+
+#[derive(Debug, Clone)]
+pub struct FileCase {
+    pub court_id: i64,
+    pub case_type: CaseType,
+    pub basis: Basis,
+    pub claim: Fen,
+    pub applicants: Vec<Party>,
+    pub debtors: Vec<Party>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Command {
+    RegisterCourt {
+        code: CourtCode,
+        name: String,
+    },
+    CreateTeam {
+        court_id: i64,
+        kind: TeamKind,
+        name: String,
+    },
+    CreateUser {
+        court_id: i64,
+        team_id: Option<i64>,
+        username: String,
+        display_name: String,
+        role: Role,
+        password_hash: String,
+    },
+    FileCase(FileCase),
+    /// An action on one case, against the version the user saw.
+    Case {
+        case_id: i64,
+        version: i64,
+        action: CaseAction,
+    },
+}
+
+/// What a command produced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub id: Option<i64>,
+    pub version: Option<i64>,
+    pub case_number: Option<String>,
+}
+
+use Role::*;
+
+/// Who may run what. One table, so a reviewer can read the whole permission model here.
+pub fn allowed_roles(cmd: &Command) -> &'static [Role] {
+    match cmd {
+        Command::RegisterCourt { .. } | Command::CreateTeam { .. } | Command::CreateUser { .. } => {
+            &[Administrator]
+        }
+        Command::FileCase(_) => &[Clerk, ReceptionOfficer],
+        Command::Case { action, .. } => match action {
+            CaseAction::AssignTeam { .. } => &[TeamLeader, BureauChief],
+            CaseAction::AssignOfficer { .. } => &[TeamLeader, Judge, BureauChief],
+            CaseAction::IssueNotice => &[Clerk, Officer, Judge, TeamLeader],
+            CaseAction::MoveStage { .. } => &[Officer, Judge, TeamLeader, BureauChief],
+            CaseAction::Suspend { .. } | CaseAction::Resume => &[Judge, BureauChief],
+            CaseAction::Lock { .. } | CaseAction::Unlock { .. } => &[BureauChief, Supervisor],
+            CaseAction::RecordInquiry { .. } => &[Clerk, Officer, Judge, TeamLeader],
+            CaseAction::ReceiveFunds { .. } | CaseAction::DisburseFunds { .. } => {
+                &[Officer, Judge, TeamLeader]
+            }
+            CaseAction::Close { .. } | CaseAction::Archive => &[Judge, TeamLeader, BureauChief],
+        },
+    }
+}
+
+/// Whether the actor may act on a court they can see: case work is for the case's own court;
+/// supervision (locking) and administration reach the courts below.
+fn may_write_court(actor: &Actor, court_id: i64, cmd: &Command) -> bool {
+    if !actor.can_see_court(court_id) {
+        return false;
+    }
+    match cmd {
+        Command::Case {
+            action: CaseAction::Lock { .. } | CaseAction::Unlock { .. },
+            ..
+        } => true,
+        Command::CreateTeam { .. } | Command::CreateUser { .. } | Command::RegisterCourt { .. } => {
+            true
+        }
+        _ => actor.court_id == court_id,
+    }
+}
+
+impl App {
+    pub async fn execute(&self, actor: &Actor, cmd: Command) -> AppResult<Outcome> {
+        if !allowed_roles(&cmd).contains(&actor.role) {
+            return Err(AppError::forbidden(
+                format!("{}无权办理此事项", actor.role.name_zh()),
+                format!("a {} may not do this", actor.role.name_en()),
+            ));
+        }
+        let outcome = match cmd.clone() {
+            Command::RegisterCourt { code, name } => {
+                self.register_court(actor, &cmd, code, name).await?
+            }
+            Command::CreateTeam {
+                court_id,
+                kind,
+                name,
+            } => {
+                self.court_scope(actor, court_id, &cmd)?;
+                let name = required_text(&name, "团队名称", "team name", 50)?;
+                let mut tx = self.store.begin_write().await?;
+                let id = tx.insert_team(court_id, kind.key(), &name).await?;
+                let ev = court_event(
+                    actor,
+                    court_id,
+                    tx.now,
+                    EventKind::TeamCreated,
+                    json!({"team_id": id, "kind": kind.key(), "name": name}),
+                );
+                tx.append_events(&[ev]).await?;
+                tx.commit().await?;
+                Outcome {
+                    id: Some(id),
+                    ..Default::default()
+                }
+            }
+            Command::CreateUser {
+                court_id,
+                team_id,
+                username,
+                display_name,
+                role,
+                password_hash,
+            } => {
+                self.court_scope(actor, court_id, &cmd)?;
+                let username = username_rules(&username)?;
+                let display_name = required_text(&display_name, "姓名", "name", 30)?;
+                let mut tx = self.store.begin_write().await?;
+                let id = tx
+                    .insert_user(
+                        court_id,
+                        team_id,
+                        &username,
+                        &display_name,
+                        role.key(),
+                        &password_hash,
+                    )
+                    .await?;
+                let ev = court_event(
+                    actor,
+                    court_id,
+                    tx.now,
+                    EventKind::UserCreated,
+                    json!({"user_id": id, "username": username, "display_name": display_name, "role": role.key()}),
+                );
+                tx.append_events(&[ev]).await?;
+                tx.commit().await?;
+                Outcome {
+                    id: Some(id),
+                    ..Default::default()
+                }
+            }
+            Command::FileCase(f) => self.file_case(actor, &cmd, f).await?,
+            Command::Case {
+                case_id,
+                version,
+                action,
+            } => {
+                self.case_action(actor, &cmd, case_id, version, action)
+                    .await?
+            }
+        };
+        Ok(outcome)
+    }
+
+    fn court_scope(&self, actor: &Actor, court_id: i64, cmd: &Command) -> AppResult<()> {
+        if self.with_courts(|t| t.get(court_id).is_none()) || !actor.can_see_court(court_id) {
+            return Err(AppError::NotFound);
+        }
+        if !may_write_court(actor, court_id, cmd) {
+            return Err(other_court());
+        }
+        Ok(())
+    }
+
+    async fn register_court(
+        &self,
+        actor: &Actor,
+        cmd: &Command,
+        code: CourtCode,
+        name: String,
+    ) -> AppResult<Outcome> {
+        let name = required_text(&name, "法院名称", "court name", 50)?;
+        let parent = match code.parent() {
+            Some(p) => {
+                let parent = self
+                    .with_courts(|t| t.by_code(p.as_str()).cloned())
+                    .ok_or_else(|| {
+                        AppError::invalid(
+                            "court.parent_missing",
+                            format!("上级法院 {} 尚未登记", p.as_str()),
+                            format!("the parent court {} is not registered", p.as_str()),
+                        )
+                    })?;
+                if !may_write_court(actor, parent.id, cmd) {
+                    return Err(other_court());
+                }
+                Some(parent.id)
+            }
+            None if actor.user_id.is_none() => None,
+            None => {
+                return Err(AppError::forbidden(
+                    "只有系统可以登记高级法院",
+                    "only the system registers a high court",
+                ))
+            }
+        };
+        if self.with_courts(|t| t.by_code(code.as_str()).is_some()) {
+            return Err(AppError::invalid(
+                "court.exists",
+                format!("法院代字 {} 已存在", code.as_str()),
+                "the court code exists",
+            ));
+        }
+        let mut tx = self.store.begin_write().await?;
+        let level = code.level();
+        let id = tx
+            .insert_court(code.as_str(), &name, level_key(level), parent)
+            .await?;
+        let ev = court_event(
+            actor,
+            id,
+            tx.now,
+            EventKind::CourtRegistered,
+            json!({"code": code.as_str(), "name": name}),
+        );
+        tx.append_events(&[ev]).await?;
+        tx.commit().await?;
+        self.reload_courts().await?;
+        Ok(Outcome {
+            id: Some(id),
+            ..Default::default()
+        })
+    }
+
+    async fn file_case(&self, actor: &Actor, cmd: &Command, f: FileCase) -> AppResult<Outcome> {
+        self.court_scope(actor, f.court_id, cmd)?;
+        let court = self
+            .with_courts(|t| t.get(f.court_id).cloned())
+            .ok_or(AppError::NotFound)?;
+        let court_code = CourtCode::parse(&court.code)?;
+        let applicant_ids: Vec<&str> = f.applicants.iter().map(|p| p.identity.number()).collect();
+        let debtor_ids: Vec<&str> = f.debtors.iter().map(|p| p.identity.number()).collect();
+        lifecycle::check_filing(f.claim, &applicant_ids, &debtor_ids)?;
+
+        let mut tx = self.store.begin_write().await?;
+        let year = shanghai_year(tx.now);
+        let key = SequenceKey {
+            court: court_code,
+            case_type: f.case_type,
+            year,
+        };
+        let seq = tx.next_case_seq(&key.key_string()).await?;
+        let seq_u32 =
+            u32::try_from(seq).map_err(|_| AppError::Internal("case sequence overflow".into()))?;
+        let number = CaseNumber::new(&key, seq_u32)?.to_string();
+        let applicant_names = names(&f.applicants);
+        let debtor_names = names(&f.debtors);
+        let new = NewCase {
+            court_id: f.court_id,
+            case_number: number.clone(),
+            year: i64::from(year),
+            case_type: f.case_type.key().to_string(),
+            seq,
+            stage: Stage::Filed.key().to_string(),
+            claim_fen: f.claim.0,
+            basis_court: f.basis.issuing_court.clone(),
+            basis_number: f.basis.instrument_number.clone(),
+            basis_kind: f.basis.kind.key().to_string(),
+            basis_date: f.basis.effective_date.format("%Y-%m-%d").to_string(),
+            team_id: None,
+            officer_id: None,
+            search_text: search_text(&number, &f.applicants, &f.debtors),
+            applicant_names,
+            debtor_names,
+            filed_at: tx.now,
+        };
+        let case_id = tx.insert_case(&new).await?;
+        for (role, list) in [("applicant", &f.applicants), ("debtor", &f.debtors)] {
+            for (pos, p) in list.iter().enumerate() {
+                let pid = tx.insert_party(&new_party(p)).await?;
+                tx.link_party(case_id, pid, role, pos as i64).await?;
+            }
+        }
+        let filed = Happened {
+            kind: EventKind::CaseFiled,
+            payload: json!({"case_number": number, "case_type": f.case_type.key(), "claim_fen": f.claim.0}),
+        };
+        let ev = case_event(actor, f.court_id, case_id, tx.now, &filed);
+        tx.append_events(&[ev]).await?;
+        tx.commit().await?;
+        Ok(Outcome {
+            id: Some(case_id),
+            version: Some(1),
+            case_number: Some(number),
+        })
+    }
+
+    async fn case_action(
+        &self,
+        actor: &Actor,
+        cmd: &Command,
+        case_id: i64,
+        version: i64,
+        action: CaseAction,
+    ) -> AppResult<Outcome> {
+        let mut tx = self.store.begin_write().await?;
+        let mut row = tx
+            .case_for_update(case_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !actor.can_see_court(row.court_id) {
+            return Err(AppError::NotFound);
+        }
+        if !may_write_court(actor, row.court_id, cmd) {
+            return Err(other_court());
+        }
+        let state = case_state(&row)?;
+        if state.locked && !action.allowed_when_locked() {
+            return Err(lifecycle::decide(&state, &action)
+                .err()
+                .map(AppError::from)
+                .unwrap_or(AppError::NotFound));
+        }
+        if row.version != version {
+            return Err(AppError::Conflict(
+                "案件已被他人修改，请刷新后重试 / the case was changed by someone else; reload and try again".into(),
+            ));
+        }
+        let action = self.resolve_names(&mut tx, &row, action).await?;
+        let (next, happened) = lifecycle::decide(&state, &action)?;
+        apply_state(&mut row, &next, tx.now);
+        let new_version = tx.save_case(&row, version).await?;
+        let now = tx.now;
+        let events: Vec<NewEvent> = happened
+            .iter()
+            .map(|h| case_event(actor, row.court_id, case_id, now, h))
+            .collect();
+        tx.append_events(&events).await?;
+        tx.commit().await?;
+        Ok(Outcome {
+            id: Some(case_id),
+            version: Some(new_version),
+            case_number: Some(row.case_number),
+        })
+    }
+
+    /// Officers and teams are named by id in a command; check they belong to the case's court
+    /// and fill in the names the timeline shows.
+    async fn resolve_names(
+        &self,
+        _tx: &mut WriteTx,
+        row: &CaseRow,
+        action: CaseAction,
+    ) -> AppResult<CaseAction> {
+        Ok(match action {
+            CaseAction::AssignOfficer { officer_id, .. } => {
+                let user = self.store.user_by_id(officer_id).await?;
+                let user = user
+                    .filter(|u| u.court_id == row.court_id && u.active == 1)
+                    .ok_or_else(|| {
+                        AppError::invalid(
+                            "case.officer_unknown",
+                            "承办人不属于本院或已停用",
+                            "the officer is not an active member of this court",
+                        )
+                    })?;
+                CaseAction::AssignOfficer {
+                    officer_id,
+                    officer_name: user.display_name,
+                }
+            }
+            CaseAction::AssignTeam {
+                team_id, reason, ..
+            } => {
+                let team = self
+                    .store
+                    .teams(&[row.court_id])
+                    .await?
+                    .into_iter()
+                    .find(|t| t.id == team_id)
+                    .ok_or_else(|| {
+                        AppError::invalid(
+                            "case.team_unknown",
+                            "团队不属于本院",
+                            "the team does not belong to this court",
+                        )
+                    })?;
+                CaseAction::AssignTeam {
+                    team_id,
+                    team_name: team.name,
+                    reason,
+                }
+            }
+            other => other,
+        })
+    }
+}
+
+fn other_court() -> AppError {
+    AppError::forbidden(
+        "您只能办理本院的案件和事务",
+        "you may only act on your own court's matters",
+    )
+}
+
+pub fn case_state(row: &CaseRow) -> AppResult<CaseState> {
+    Ok(CaseState {
+        stage: Stage::from_key(&row.stage)?,
+        held: Fen(row.held_fen),
+        recovered: Fen(row.recovered_fen),
+        suspended: row.suspended != 0,
+        locked: row.locked != 0,
+        closing_mode: row
+            .closing_mode
+            .as_deref()
+            .map(ClosingMode::from_key)
+            .transpose()?,
+        team_id: row.team_id,
+        officer_id: row.officer_id,
+    })
+}
+
+pub fn apply_state(row: &mut CaseRow, s: &CaseState, now: i64) {
+    row.stage = s.stage.key().to_string();
+    row.held_fen = s.held.0;
+    row.recovered_fen = s.recovered.0;
+    row.suspended = i64::from(s.suspended);
+    row.locked = i64::from(s.locked);
+    row.closing_mode = s.closing_mode.map(|m| m.key().to_string());
+    row.team_id = s.team_id;
+    row.officer_id = s.officer_id;
+    if s.stage == Stage::Closed && row.closed_at.is_none() {
+        row.closed_at = Some(now);
+    }
+}
+
+pub fn case_event(actor: &Actor, court_id: i64, case_id: i64, at: i64, h: &Happened) -> NewEvent {
+    NewEvent {
+        court_id,
+        case_id: Some(case_id),
+        occurred_at: at,
+        actor_id: actor.user_id,
+        actor_name: actor.display_name.clone(),
+        actor_role: actor.role.key().to_string(),
+        kind: h.kind.key().to_string(),
+        payload: canonical_payload(&h.payload),
+    }
+}
+
+fn court_event(
+    actor: &Actor,
+    court_id: i64,
+    at: i64,
+    kind: EventKind,
+    payload: serde_json::Value,
+) -> NewEvent {
+    NewEvent {
+        court_id,
+        case_id: None,
+        occurred_at: at,
+        actor_id: actor.user_id,
+        actor_name: actor.display_name.clone(),
+        actor_role: actor.role.key().to_string(),
+        kind: kind.key().to_string(),
+        payload: canonical_payload(&payload),
+    }
+}
+
+pub fn level_key(level: zhixing_domain::court::CourtLevel) -> &'static str {
+    use zhixing_domain::court::CourtLevel;
+    match level {
+        CourtLevel::High => "high",
+        CourtLevel::Intermediate => "intermediate",
+        CourtLevel::Basic => "basic",
+    }
+}
+
+pub fn shanghai_year(ms: i64) -> u16 {
+    use chrono::TimeZone;
+    chrono_tz::Asia::Shanghai
+        .timestamp_millis_opt(ms)
+        .single()
+        .map(|d| d.year() as u16)
+        .unwrap_or(1970)
+}
+
+pub fn names(parties: &[Party]) -> String {
+    parties
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// What the list's text search looks in: the number and every party's name and id number.
+pub fn search_text(number: &str, applicants: &[Party], debtors: &[Party]) -> String {
+    let mut s = number.to_string();
+    for p in applicants.iter().chain(debtors) {
+        s.push(' ');
+        s.push_str(&p.name);
+        s.push(' ');
+        s.push_str(p.identity.number());
+    }
+    s
+}
+
+pub fn new_party(p: &Party) -> NewParty {
+    NewParty {
+        kind: p.identity.kind_key().to_string(),
+        name: p.name.clone(),
+        id_number: p.identity.number().to_string(),
+        phone: p.phone.clone(),
+        address: p.address.clone(),
+    }
+}
+
+fn required_text(s: &str, what_zh: &str, what_en: &str, max: usize) -> AppResult<String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(AppError::invalid(
+            "text.required",
+            format!("请填写{what_zh}"),
+            format!("{what_en} is required"),
+        ));
+    }
+    if t.chars().count() > max {
+        return Err(AppError::invalid(
+            "text.too_long",
+            format!("{what_zh}不能超过 {max} 个字"),
+            format!("{what_en} may not exceed {max} characters"),
+        ));
+    }
+    Ok(t.to_string())
+}
+
+fn username_rules(u: &str) -> AppResult<String> {
+    let u = u.trim();
+    let ok = (3..=32).contains(&u.len())
+        && u.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-');
+    if !ok {
+        return Err(AppError::invalid(
+            "user.username_invalid",
+            "用户名须为 3–32 位字母、数字、点、下划线或连字符",
+            "the username must be 3–32 letters, digits, dots, underscores or hyphens",
+        ));
+    }
+    Ok(u.to_string())
+}

@@ -1,0 +1,57 @@
+//! Zhixing's use cases. Every change is a `Command` run by one pipeline (`commands::execute`):
+//! authorise → load → refuse if locked or stale → the domain decides → state and events are
+//! written in one transaction. Reads are queries shaped for pages and API responses.
+#![forbid(unsafe_code)]
+
+pub mod actor;
+pub mod auth;
+pub mod commands;
+pub mod demo;
+pub mod error;
+pub mod queries;
+pub mod setup;
+pub mod verify;
+pub mod views;
+
+use std::sync::{Arc, RwLock};
+
+pub use actor::{Actor, CourtTree};
+pub use error::{AppError, AppResult};
+pub use zhixing_store::Store;
+
+/// The application: the store plus the few things worth keeping in memory.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    courts: Arc<RwLock<CourtTree>>,
+}
+
+impl App {
+    pub async fn open(db_url: &str) -> AppResult<App> {
+        let store = Store::open(db_url).await?;
+        App::new(store).await
+    }
+
+    pub async fn new(store: Store) -> AppResult<App> {
+        let app = App {
+            store,
+            courts: Arc::new(RwLock::new(CourtTree::default())),
+        };
+        app.reload_courts().await?;
+        Ok(app)
+    }
+
+    pub async fn reload_courts(&self) -> AppResult<()> {
+        let tree = CourtTree::new(self.store.courts().await?);
+        *self.courts.write().expect("court cache poisoned") = tree;
+        Ok(())
+    }
+
+    pub fn court_tree(&self) -> CourtTree {
+        self.courts.read().expect("court cache poisoned").clone()
+    }
+
+    pub(crate) fn with_courts<T>(&self, f: impl FnOnce(&CourtTree) -> T) -> T {
+        f(&self.courts.read().expect("court cache poisoned"))
+    }
+}

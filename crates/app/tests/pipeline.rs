@@ -1,0 +1,644 @@
+//! The command pipeline, the audit chain and the queries, on SQLite and PostgreSQL.
+
+use chrono::NaiveDate;
+use zhixing_app::commands::{Command, FileCase};
+use zhixing_app::demo::DemoOptions;
+use zhixing_app::views::CaseFilter;
+use zhixing_app::{Actor, App, AppError};
+use zhixing_domain::basis::{Basis, BasisKind};
+use zhixing_domain::case::{CaseType, ClosingMode, Stage};
+use zhixing_domain::ids::ResidentId;
+use zhixing_domain::lifecycle::CaseAction;
+use zhixing_domain::money::Fen;
+use zhixing_domain::party::{Party, PartyIdentity};
+use zhixing_store::testing::test_databases;
+
+async fn each_engine<F, Fut>(f: F)
+where
+    F: Fn(App, &'static str) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for db in test_databases().await {
+        let app = App::open(&db.url).await.expect("open test database");
+        f(app.clone(), db.label).await;
+        app.store.close().await;
+        db.cleanup().await;
+    }
+}
+
+async fn demo_city(app: &App, cases: usize) {
+    app.generate_demo(DemoOptions { cases, seed: 7 }, |_| {})
+        .await
+        .expect("demo data");
+}
+
+async fn actor(app: &App, username: &str) -> Actor {
+    let u = app
+        .store
+        .user_by_username(username)
+        .await
+        .unwrap()
+        .expect(username);
+    app.actor_for_user(u.id).await.unwrap()
+}
+
+fn person(name: &str, body17: &str) -> Party {
+    let id = format!(
+        "{body17}{}",
+        zhixing_domain::ids::resident_check_char(body17)
+    );
+    Party::new(
+        name,
+        PartyIdentity::Person(ResidentId::parse(&id).unwrap()),
+        None,
+        None,
+    )
+    .unwrap()
+}
+
+fn filing(court_id: i64) -> FileCase {
+    FileCase {
+        court_id,
+        case_type: CaseType::First,
+        basis: Basis::new(
+            "孟州市人民法院".into(),
+            "（2024）豫0883民初88号".into(),
+            BasisKind::Judgment,
+            NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        )
+        .unwrap(),
+        claim: Fen::from_yuan(38_000),
+        applicants: vec![person("张三", "41088319800101123")],
+        debtors: vec![person("李四", "41088319850505456")],
+    }
+}
+
+#[tokio::test]
+async fn demo_city_is_consistent_and_its_audit_chains_verify() {
+    each_engine(|app, label| async move {
+        demo_city(&app, 300).await;
+        assert_eq!(app.store.count_cases().await.unwrap(), 300, "{label}");
+        let report = app.verify_audit().await.unwrap();
+        assert!(report.broken.is_none(), "{label}: {:?}", report.broken);
+        assert_eq!(
+            report.courts, 12,
+            "{label}: high + intermediate + ten basic courts"
+        );
+        assert_eq!(
+            report.events as i64,
+            app.store.count_events().await.unwrap(),
+            "{label}"
+        );
+        // Generating again adds cases and continues the numbering without clashes.
+        demo_city(&app, 50).await;
+        assert_eq!(app.store.count_cases().await.unwrap(), 350, "{label}");
+        assert!(
+            app.verify_audit().await.unwrap().broken.is_none(),
+            "{label}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn verify_names_the_event_whose_byte_was_changed() {
+    each_engine(|app, label| async move {
+        demo_city(&app, 40).await;
+        let victim: Vec<zhixing_store::rows::EventRow> = {
+            let q = zhixing_store::rows::CaseQuery {
+                court_ids: app.court_tree().courts.iter().map(|c| c.id).collect(),
+                limit: 1,
+                ..Default::default()
+            };
+            let (rows, _) = app.store.list_cases(&q).await.unwrap();
+            app.store.case_events(rows[0].id).await.unwrap()
+        };
+        let target = &victim[0];
+        // One byte: a digit of the payload's amount or a character of its text.
+        app.store
+            .execute_unchecked(&format!(
+                "UPDATE events SET payload = REPLACE(payload, '{{', '{{ ') WHERE id = {}",
+                target.id
+            ))
+            .await
+            .unwrap();
+        let report = app.verify_audit().await.unwrap();
+        let broken = report.broken.expect("tampering must be detected");
+        assert_eq!(broken.event_id, Some(target.id), "{label}");
+        assert_eq!(broken.seq, target.seq, "{label}");
+        assert_eq!(broken.case_id, target.case_id, "{label}");
+        assert!(
+            broken.what.contains("内容被改动"),
+            "{label}: {}",
+            broken.what
+        );
+
+        // Deleting the newest event of a chain is caught by the head check.
+        let app2 = app.clone();
+        app2.store
+            .execute_unchecked(&format!(
+                "UPDATE events SET payload = REPLACE(payload, '{{ ', '{{') WHERE id = {}",
+                target.id
+            ))
+            .await
+            .unwrap();
+        assert!(
+            app2.verify_audit().await.unwrap().broken.is_none(),
+            "{label}: restored"
+        );
+        app2.store
+            .execute_unchecked("DELETE FROM events WHERE id = (SELECT MAX(id) FROM events)")
+            .await
+            .unwrap();
+        assert!(
+            app2.verify_audit().await.unwrap().broken.is_some(),
+            "{label}: truncation"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn filing_numbers_cases_in_sequence_and_writes_the_trail() {
+    each_engine(|app, label| async move {
+        demo_city(&app, 0).await;
+        let clerk = actor(&app, "mz_clerk").await;
+        let a = app
+            .execute(&clerk, Command::FileCase(filing(clerk.court_id)))
+            .await
+            .unwrap();
+        let b = app
+            .execute(&clerk, Command::FileCase(filing(clerk.court_id)))
+            .await
+            .unwrap();
+        let year = zhixing_app::commands::shanghai_year(zhixing_store::now_ms());
+        assert_eq!(
+            a.case_number.as_deref(),
+            Some(format!("（{year}）豫0883执1号").as_str()),
+            "{label}"
+        );
+        assert_eq!(
+            b.case_number.as_deref(),
+            Some(format!("（{year}）豫0883执2号").as_str()),
+            "{label}"
+        );
+        let timeline = app.case_timeline(&clerk, a.id.unwrap()).await.unwrap();
+        assert_eq!(timeline.len(), 1);
+        assert!(
+            timeline[0].text_zh.starts_with("立案："),
+            "{label}: {}",
+            timeline[0].text_zh
+        );
+        assert_eq!(timeline[0].actor_name, clerk.display_name);
+
+        // Bad input changes nothing.
+        let mut bad = filing(clerk.court_id);
+        bad.debtors = bad.applicants.clone();
+        let err = app
+            .execute(&clerk, Command::FileCase(bad))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "filing.debtor_is_applicant");
+        let mut zero = filing(clerk.court_id);
+        zero.claim = Fen(0);
+        assert!(app.execute(&clerk, Command::FileCase(zero)).await.is_err());
+        assert_eq!(app.store.count_cases().await.unwrap(), 2, "{label}");
+        let c = app
+            .execute(&clerk, Command::FileCase(filing(clerk.court_id)))
+            .await
+            .unwrap();
+        assert!(
+            c.case_number.unwrap().contains("执3号"),
+            "{label}: no gap after refused filings"
+        );
+    })
+    .await;
+}
+
+/// Every case action, with the role allowed to do it.
+fn all_actions(officer_id: i64, team_id: i64) -> Vec<(CaseAction, &'static str)> {
+    vec![
+        (
+            CaseAction::AssignTeam {
+                team_id,
+                team_name: String::new(),
+                reason: "测试".into(),
+            },
+            "mz_chief",
+        ),
+        (
+            CaseAction::AssignOfficer {
+                officer_id,
+                officer_name: String::new(),
+            },
+            "mz_chief",
+        ),
+        (CaseAction::IssueNotice, "mz_clerk"),
+        (
+            CaseAction::MoveStage {
+                to: Stage::Investigation,
+            },
+            "mz_chief",
+        ),
+        (
+            CaseAction::Suspend {
+                reason: "测试".into(),
+            },
+            "mz_chief",
+        ),
+        (CaseAction::Resume, "mz_chief"),
+        (
+            CaseAction::Lock {
+                reason: "测试".into(),
+            },
+            "mz_chief",
+        ),
+        (
+            CaseAction::RecordInquiry {
+                summary: "未查询到财产".into(),
+            },
+            "mz_clerk",
+        ),
+        (
+            CaseAction::ReceiveFunds { amount: Fen(100) },
+            "mz_t1_officer1",
+        ),
+        (
+            CaseAction::DisburseFunds { amount: Fen(100) },
+            "mz_t1_officer1",
+        ),
+        (
+            CaseAction::Close {
+                mode: ClosingMode::Completed,
+                dormant: None,
+            },
+            "mz_chief",
+        ),
+        (CaseAction::Archive, "mz_chief"),
+    ]
+}
+
+#[tokio::test]
+async fn every_case_command_is_refused_when_locked_and_for_another_court() {
+    each_engine(|app, label| async move {
+        demo_city(&app, 0).await;
+        let clerk = actor(&app, "mz_clerk").await;
+        let chief = actor(&app, "mz_chief").await;
+        let case = app
+            .execute(&clerk, Command::FileCase(filing(clerk.court_id)))
+            .await
+            .unwrap();
+        let id = case.id.unwrap();
+        let officer = actor(&app, "mz_t1_officer1").await;
+        let team_id = app.store.teams(&[chief.court_id]).await.unwrap()[0].id;
+        let locked = app
+            .execute(
+                &chief,
+                Command::Case {
+                    case_id: id,
+                    version: 1,
+                    action: CaseAction::Lock {
+                        reason: "节点超期".into(),
+                    },
+                },
+            )
+            .await
+            .unwrap();
+        let version = locked.version.unwrap();
+
+        for (action, who) in all_actions(officer.user_id.unwrap(), team_id) {
+            if matches!(action, CaseAction::Lock { .. }) {
+                continue;
+            }
+            let a = actor(&app, who).await;
+            let err = app
+                .execute(
+                    &a,
+                    Command::Case {
+                        case_id: id,
+                        version,
+                        action: action.clone(),
+                    },
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(
+                err.code(),
+                "case.locked",
+                "{label}: {} on a locked case",
+                action.key()
+            );
+            assert_eq!(err.status(), 423);
+
+            // A user of another basic court does not even learn the case exists.
+            let other = actor(&app, "sy_chief").await;
+            let other_clerk = actor(&app, "sy_clerk").await;
+            let other_officer = actor(&app, "sy_t1_officer1").await;
+            for o in [&other, &other_clerk, &other_officer] {
+                let err = app
+                    .execute(
+                        o,
+                        Command::Case {
+                            case_id: id,
+                            version,
+                            action: action.clone(),
+                        },
+                    )
+                    .await
+                    .unwrap_err();
+                assert!(
+                    matches!(err, AppError::NotFound | AppError::Forbidden { .. }),
+                    "{label}: {} by {}: {err:?}",
+                    action.key(),
+                    o.username
+                );
+            }
+        }
+        // The intermediate court's supervisor may unlock; nothing changed meanwhile.
+        let supervisor = actor(&app, "jz_supervisor").await;
+        let out = app
+            .execute(
+                &supervisor,
+                Command::Case {
+                    case_id: id,
+                    version,
+                    action: CaseAction::Unlock {
+                        reason: "已审批".into(),
+                    },
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(out.version, Some(version + 1), "{label}");
+        // But the supervisor does not run the case: it is not their court's work.
+        let err = app
+            .execute(
+                &supervisor,
+                Command::Case {
+                    case_id: id,
+                    version: version + 1,
+                    action: CaseAction::IssueNotice,
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), 403, "{label}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn roles_stale_versions_and_domain_rules_are_enforced() {
+    each_engine(|app, label| async move {
+        demo_city(&app, 0).await;
+        let clerk = actor(&app, "mz_clerk").await;
+        let chief = actor(&app, "mz_chief").await;
+        let officer = actor(&app, "mz_t1_officer1").await;
+        let id = app
+            .execute(&clerk, Command::FileCase(filing(clerk.court_id)))
+            .await
+            .unwrap()
+            .id
+            .unwrap();
+
+        // A clerk may not assign officers.
+        let assign = CaseAction::AssignOfficer {
+            officer_id: officer.user_id.unwrap(),
+            officer_name: String::new(),
+        };
+        let err = app
+            .execute(
+                &clerk,
+                Command::Case {
+                    case_id: id,
+                    version: 1,
+                    action: assign.clone(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), 403, "{label}");
+        let out = app
+            .execute(
+                &chief,
+                Command::Case {
+                    case_id: id,
+                    version: 1,
+                    action: assign.clone(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(out.version, Some(2));
+        let detail = app.case_detail(&chief, id).await.unwrap();
+        assert_eq!(detail.stage, Stage::Assigned, "{label}");
+        assert_eq!(
+            detail.officer_name.as_deref(),
+            Some(officer.display_name.as_str())
+        );
+
+        // A page loaded before that change is stale.
+        let err = app
+            .execute(
+                &clerk,
+                Command::Case {
+                    case_id: id,
+                    version: 1,
+                    action: CaseAction::IssueNotice,
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), 409, "{label}");
+        app.execute(
+            &clerk,
+            Command::Case {
+                case_id: id,
+                version: 2,
+                action: CaseAction::IssueNotice,
+            },
+        )
+        .await
+        .unwrap();
+
+        // Paying out more than was received is refused and changes nothing.
+        let err = app
+            .execute(
+                &officer,
+                Command::Case {
+                    case_id: id,
+                    version: 3,
+                    action: CaseAction::DisburseFunds { amount: Fen(1) },
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "funds.more_than_held", "{label}");
+        assert_eq!(app.case_detail(&chief, id).await.unwrap().version, 3);
+
+        // An officer of another court cannot be assigned.
+        let foreign = actor(&app, "sy_t1_officer1").await;
+        let err = app
+            .execute(
+                &chief,
+                Command::Case {
+                    case_id: id,
+                    version: 3,
+                    action: CaseAction::AssignOfficer {
+                        officer_id: foreign.user_id.unwrap(),
+                        officer_name: String::new(),
+                    },
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "case.officer_unknown", "{label}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn lists_stay_within_the_users_courts_and_filter() {
+    each_engine(|app, label| async move {
+        demo_city(&app, 400).await;
+        let mz = actor(&app, "mz_clerk").await;
+        let sup = actor(&app, "jz_supervisor").await;
+        let all = app.list_cases(&sup, &CaseFilter::default()).await.unwrap();
+        assert_eq!(all.total, 400, "{label}");
+        let mine = app
+            .list_cases(
+                &mz,
+                &CaseFilter {
+                    per_page: 100,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(mine.total > 0 && mine.total < 400, "{label}");
+        assert!(
+            mine.items.iter().all(|c| c.case_number.contains("豫0883")),
+            "{label}"
+        );
+        // Asking for another court's cases gives nothing, not an error that confirms them.
+        let sy = app.court_tree().by_code("豫0811").unwrap().id;
+        let none = app
+            .list_cases(
+                &mz,
+                &CaseFilter {
+                    court_id: Some(sy),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(none.total, 0);
+        // Another court's case is "not found" for the clerk, visible for the supervisor.
+        let theirs = app
+            .list_cases(
+                &sup,
+                &CaseFilter {
+                    court_id: Some(sy),
+                    per_page: 1,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let their_id = theirs.items[0].id;
+        assert!(matches!(
+            app.case_detail(&mz, their_id).await,
+            Err(AppError::NotFound)
+        ));
+        assert!(app.case_detail(&sup, their_id).await.is_ok());
+
+        // Filters narrow, and the text search finds numbers and names.
+        let closed = app
+            .list_cases(
+                &sup,
+                &CaseFilter {
+                    stage: Some(Stage::Archived),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(closed.items.iter().all(|c| c.stage == Stage::Archived));
+        let first = &all.items[0];
+        let by_number = app
+            .list_cases(
+                &sup,
+                &CaseFilter {
+                    q: Some(first.case_number.replace('（', "(").replace('）', ")")),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            by_number.total, 1,
+            "{label}: search by number with ASCII brackets"
+        );
+        let name = first.debtors.split('、').next().unwrap().to_string();
+        let by_name = app
+            .list_cases(
+                &sup,
+                &CaseFilter {
+                    q: Some(name.clone()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(
+            by_name.items.iter().any(|c| c.id == first.id),
+            "{label}: search by name {name}"
+        );
+        let page2 = app
+            .list_cases(
+                &sup,
+                &CaseFilter {
+                    page: 2,
+                    per_page: 10,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(page2.items.len(), 10);
+        assert_ne!(page2.items[0].id, all.items[0].id);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sign_in_checks_passwords_and_sessions_expire_on_logout() {
+    each_engine(|app, label| async move {
+        demo_city(&app, 0).await;
+        let err = app.login("mz_clerk", "wrong-password").await.unwrap_err();
+        assert_eq!(err.code(), "login.failed", "{label}");
+        let err2 = app.login("nobody", "wrong-password").await.unwrap_err();
+        assert_eq!(
+            err.message_zh(),
+            err2.message_zh(),
+            "unknown users look like wrong passwords"
+        );
+        let s = app
+            .login("mz_clerk", zhixing_app::setup::DEMO_PASSWORD)
+            .await
+            .unwrap();
+        let session = app.session(&s.token).await.unwrap();
+        assert_eq!(session.user.court_code, "豫0883");
+        app.logout(&s.token).await.unwrap();
+        assert!(matches!(
+            app.session(&s.token).await,
+            Err(AppError::Unauthenticated)
+        ));
+        assert!(matches!(
+            app.session("forged").await,
+            Err(AppError::Unauthenticated)
+        ));
+    })
+    .await;
+}

@@ -1,0 +1,262 @@
+//! The `zhixing` command: serve the web application, create demo data, add users, verify the
+//! audit trail.
+#![forbid(unsafe_code)]
+
+use std::io::{IsTerminal, Read};
+use std::process::ExitCode;
+
+use anyhow::{anyhow, Context};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use zhixing_app::commands::Command;
+use zhixing_app::demo::DemoOptions;
+use zhixing_app::{Actor, App};
+use zhixing_domain::role::Role;
+
+const DEFAULT_DB: &str = "data/zhixing.db";
+
+#[derive(Parser)]
+#[command(
+    name = "zhixing",
+    version,
+    about = "执行 Zhixing — 法院执行局办案系统 / court enforcement bureau system"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Args, Clone)]
+struct DbArg {
+    /// Database: a SQLite file path (default data/zhixing.db) or postgres://… URL.
+    #[arg(long, env = "ZHIXING_DATABASE_URL", default_value = DEFAULT_DB)]
+    db: String,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Start the web server (staff pages, API).
+    Serve {
+        #[command(flatten)]
+        db: DbArg,
+        /// Address to listen on.
+        #[arg(long, env = "ZHIXING_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// On an empty database, create a demo city first.
+        #[arg(long)]
+        demo: bool,
+        /// How many demo cases `--demo` creates.
+        #[arg(long, default_value_t = 3000)]
+        demo_cases: usize,
+    },
+    /// Create the demo city: 焦作 intermediate court, ten basic courts, staff and N cases.
+    Demo {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long, default_value_t = 3000)]
+        cases: usize,
+        #[arg(long, default_value_t = 2024)]
+        seed: u64,
+    },
+    /// User accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCmd,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Add a user. The password is read from standard input, or generated and printed once.
+    Add {
+        #[command(flatten)]
+        db: DbArg,
+        /// Court code, e.g. 豫0883.
+        #[arg(long)]
+        court: String,
+        /// administrator, reception_officer, clerk, officer, judge, team_leader, bureau_chief, supervisor
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Walk every court's hash chain; exit non-zero at the first broken event.
+    Verify {
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("无法启动运行时 / cannot start runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误 / error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(db: &DbArg) -> anyhow::Result<App> {
+    App::open(&db.db)
+        .await
+        .with_context(|| format!("打开数据库失败 / cannot open database {}", db.db))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Cmd::Serve {
+            db,
+            addr,
+            demo,
+            demo_cases,
+        } => {
+            let app = open(&db).await?;
+            if demo && app.store.count_cases().await? == 0 {
+                eprintln!("正在生成演示数据 / creating demo data ({demo_cases} cases)…");
+                demo_data(&app, demo_cases, 2024).await?;
+            }
+            zhixing_web::serve(app, &addr).await?;
+        }
+        Cmd::Demo { db, cases, seed } => {
+            let app = open(&db).await?;
+            demo_data(&app, cases, seed).await?;
+        }
+        Cmd::User {
+            command:
+                UserCmd::Add {
+                    db,
+                    court,
+                    role,
+                    name,
+                    username,
+                },
+        } => {
+            let app = open(&db).await?;
+            let role = Role::from_key(&role).map_err(|e| anyhow!("{e}"))?;
+            let court_row = app
+                .court_tree()
+                .by_code(court.trim())
+                .cloned()
+                .ok_or_else(|| anyhow!("未找到法院代字 {court} / no court with code {court}"))?;
+            let (password, generated) = read_or_generate_password()?;
+            zhixing_app::auth::password_rules(&password).map_err(|e| anyhow!("{e}"))?;
+            let hash = zhixing_app::auth::hash_password(&password).map_err(|e| anyhow!("{e}"))?;
+            let out = app
+                .execute(
+                    &Actor::system(&app),
+                    Command::CreateUser {
+                        court_id: court_row.id,
+                        team_id: None,
+                        username: username.clone(),
+                        display_name: name,
+                        role,
+                        password_hash: hash,
+                    },
+                )
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            println!(
+                "已创建用户 {username}（{}，{}），编号 {}",
+                role.name_zh(),
+                court_row.name,
+                out.id.unwrap_or_default()
+            );
+            if generated {
+                println!("初始密码（仅显示一次）/ initial password (shown once): {password}");
+            }
+        }
+        Cmd::Audit {
+            command: AuditCmd::Verify { db },
+        } => {
+            let app = open(&db).await?;
+            let started = std::time::Instant::now();
+            let report = app.verify_audit().await.map_err(|e| anyhow!("{e}"))?;
+            let secs = started.elapsed().as_secs_f64();
+            if let Some(b) = report.broken {
+                println!(
+                    "审计链断裂 / audit chain BROKEN: 法院 court {} · 序号 seq {} · 事件 event {} · 案件 case {}\n{}",
+                    b.court_code,
+                    b.seq,
+                    b.event_id.map(|i| i.to_string()).unwrap_or_else(|| "-".into()),
+                    b.case_id.map(|i| i.to_string()).unwrap_or_else(|| "-".into()),
+                    b.what
+                );
+                return Ok(ExitCode::from(2));
+            }
+            println!(
+                "审计链完好 / audit chains intact: {} 个法院 courts, {} 条事件 events verified in {:.2}s ({:.0} events/s)",
+                report.courts,
+                report.events,
+                secs,
+                report.events as f64 / secs.max(1e-9)
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn demo_data(app: &App, cases: usize, seed: u64) -> anyhow::Result<()> {
+    let bar = ProgressBar::new(cases as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} 件 cases · {per_sec} · 剩余 {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let summary = app
+        .generate_demo(DemoOptions { cases, seed }, |n| bar.inc(n as u64))
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    bar.finish_and_clear();
+    println!(
+        "演示数据已生成 / demo data created: {} 件案件 cases, {} 条事件 events in {:.1}s ({:.0} cases/s)",
+        summary.cases,
+        summary.events,
+        summary.seconds,
+        summary.cases_per_second()
+    );
+    Ok(())
+}
+
+fn read_or_generate_password() -> anyhow::Result<(String, bool)> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Ok((zhixing_app::auth::generate_password(), true));
+    }
+    let mut s = String::new();
+    stdin.lock().read_to_string(&mut s)?;
+    let p = s.lines().next().unwrap_or("").to_string();
+    if p.is_empty() {
+        Ok((zhixing_app::auth::generate_password(), true))
+    } else {
+        Ok((p, false))
+    }
+}

@@ -1,0 +1,193 @@
+//! What can happen to a case or a court, and how each happening reads in the user's words on
+//! the timeline. The kind's key is what is stored and hashed; the payload carries the details.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+macro_rules! event_kinds {
+    ($( $variant:ident => $key:literal, $zh:literal, $en:literal; )*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum EventKind { $( $variant, )* }
+
+        impl EventKind {
+            pub const ALL: &'static [EventKind] = &[ $( EventKind::$variant, )* ];
+
+            pub fn key(self) -> &'static str {
+                match self { $( EventKind::$variant => $key, )* }
+            }
+
+            pub fn from_key(key: &str) -> Option<EventKind> {
+                match key { $( $key => Some(EventKind::$variant), )* _ => None }
+            }
+
+            /// The short label, e.g. for a filter or a heading.
+            pub fn label_zh(self) -> &'static str {
+                match self { $( EventKind::$variant => $zh, )* }
+            }
+
+            pub fn label_en(self) -> &'static str {
+                match self { $( EventKind::$variant => $en, )* }
+            }
+        }
+    };
+}
+
+event_kinds! {
+    CourtRegistered => "court_registered", "登记法院", "registered the court";
+    UserCreated => "user_created", "创建用户", "created a user";
+    TeamCreated => "team_created", "组建团队", "formed a team";
+    CaseFiled => "case_filed", "立案", "filed the case";
+    TeamAssigned => "team_assigned", "分流至团队", "routed the case to a team";
+    OfficerAssigned => "officer_assigned", "分案至承办人", "assigned the officer";
+    NoticeIssued => "notice_issued", "发出执行通知书、报告财产令", "issued the enforcement notice and asset-report order";
+    InquiryStarted => "inquiry_started", "发起网络查控", "started the network asset inquiry";
+    InquiryAnswered => "inquiry_answered", "网络查控反馈", "received the network inquiry results";
+    AssetControlled => "asset_controlled", "采取控制措施", "placed a control measure";
+    RestrictionOrdered => "restriction_ordered", "发出限制消费令", "issued a consumption-restriction order";
+    Blacklisted => "blacklisted", "纳入失信被执行人名单", "put the debtor on the dishonest-debtor list";
+    StageChanged => "stage_changed", "变更办理阶段", "moved the case to another stage";
+    FundsReceived => "funds_received", "案款到账", "received case funds";
+    FundsDisbursed => "funds_disbursed", "案款发放", "paid out case funds";
+    CaseSuspended => "case_suspended", "中止执行", "suspended enforcement";
+    CaseResumed => "case_resumed", "恢复办理", "resumed enforcement";
+    CaseClosed => "case_closed", "结案", "closed the case";
+    CaseArchived => "case_archived", "归档", "archived the case";
+    CaseLocked => "case_locked", "锁定案件", "locked the case";
+    CaseUnlocked => "case_unlocked", "解锁案件", "unlocked the case";
+}
+
+fn s<'a>(p: &'a Value, key: &str) -> &'a str {
+    p.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+fn fen(p: &Value, key: &str) -> Option<String> {
+    p.get(key)
+        .and_then(Value::as_i64)
+        .map(|f| crate::money::Fen(f).to_string())
+}
+
+impl EventKind {
+    /// The timeline sentence in Chinese: the label plus the details a clerk cares about.
+    pub fn describe_zh(self, p: &Value) -> String {
+        let label = self.label_zh();
+        let detail = match self {
+            EventKind::CaseFiled => format!(
+                "{}，申请执行标的额 {} 元",
+                s(p, "case_number"),
+                fen(p, "claim_fen").unwrap_or_default()
+            ),
+            EventKind::TeamAssigned => {
+                let why = s(p, "reason");
+                if why.is_empty() {
+                    s(p, "team_name").to_string()
+                } else {
+                    format!("{}（{}）", s(p, "team_name"), why)
+                }
+            }
+            EventKind::OfficerAssigned => s(p, "officer_name").to_string(),
+            EventKind::InquiryStarted | EventKind::InquiryAnswered => s(p, "summary").to_string(),
+            EventKind::AssetControlled => s(p, "summary").to_string(),
+            EventKind::StageChanged => {
+                format!("{} → {}", stage_zh(s(p, "from")), stage_zh(s(p, "to")))
+            }
+            EventKind::FundsReceived | EventKind::FundsDisbursed => {
+                format!("{} 元", fen(p, "amount_fen").unwrap_or_default())
+            }
+            EventKind::CaseClosed => {
+                let mode = crate::case::ClosingMode::from_key(s(p, "mode"))
+                    .map(|m| m.name_zh())
+                    .unwrap_or("");
+                match fen(p, "recovered_fen") {
+                    Some(r) => format!("{mode}，执行到位 {r} 元"),
+                    None => mode.to_string(),
+                }
+            }
+            EventKind::CaseSuspended | EventKind::CaseLocked | EventKind::CaseUnlocked => {
+                s(p, "reason").to_string()
+            }
+            EventKind::UserCreated => format!("{}（{}）", s(p, "display_name"), s(p, "username")),
+            EventKind::TeamCreated | EventKind::CourtRegistered => s(p, "name").to_string(),
+            _ => String::new(),
+        };
+        if detail.is_empty() {
+            label.to_string()
+        } else {
+            format!("{label}：{detail}")
+        }
+    }
+
+    pub fn describe_en(self, p: &Value) -> String {
+        let label = self.label_en();
+        let detail = match self {
+            EventKind::CaseFiled => format!(
+                "{}, claim {} yuan",
+                s(p, "case_number"),
+                fen(p, "claim_fen").unwrap_or_default()
+            ),
+            EventKind::TeamAssigned => s(p, "team_name").to_string(),
+            EventKind::OfficerAssigned => s(p, "officer_name").to_string(),
+            EventKind::StageChanged => {
+                format!("{} → {}", stage_en(s(p, "from")), stage_en(s(p, "to")))
+            }
+            EventKind::FundsReceived | EventKind::FundsDisbursed => {
+                format!("{} yuan", fen(p, "amount_fen").unwrap_or_default())
+            }
+            EventKind::CaseClosed => crate::case::ClosingMode::from_key(s(p, "mode"))
+                .map(|m| m.key().to_string())
+                .unwrap_or_default(),
+            EventKind::UserCreated => s(p, "username").to_string(),
+            _ => String::new(),
+        };
+        if detail.is_empty() {
+            label.to_string()
+        } else {
+            format!("{label}: {detail}")
+        }
+    }
+}
+
+fn stage_zh(key: &str) -> &'static str {
+    crate::case::Stage::from_key(key)
+        .map(|s| s.name_zh())
+        .unwrap_or("")
+}
+
+fn stage_en(key: &str) -> &'static str {
+    crate::case::Stage::from_key(key)
+        .map(|s| s.name_en())
+        .unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn keys_round_trip_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for k in EventKind::ALL {
+            assert!(seen.insert(k.key()));
+            assert_eq!(EventKind::from_key(k.key()), Some(*k));
+        }
+        assert_eq!(EventKind::from_key("nonsense"), None);
+    }
+
+    #[test]
+    fn timeline_reads_in_the_users_words() {
+        assert_eq!(
+            EventKind::NoticeIssued.describe_zh(&json!({})),
+            "发出执行通知书、报告财产令"
+        );
+        assert_eq!(
+            EventKind::StageChanged
+                .describe_zh(&json!({"from": "assigned", "to": "investigation"})),
+            "变更办理阶段：已分案 → 财产查控"
+        );
+        assert_eq!(
+            EventKind::FundsReceived.describe_zh(&json!({"amount_fen": 138_000_000})),
+            "案款到账：1,380,000.00 元"
+        );
+    }
+}

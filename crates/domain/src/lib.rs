@@ -1,0 +1,19 @@
+//! Zhixing's pure domain: the rules of court enforcement with no I/O, no async and no database.
+//! Everything a user types is parsed into a type here that exists only when valid.
+#![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod basis;
+pub mod case;
+pub mod case_number;
+pub mod court;
+pub mod error;
+pub mod event;
+pub mod ids;
+pub mod lifecycle;
+pub mod money;
+pub mod party;
+pub mod role;
+pub mod team;
+
+pub use error::{DomainError, DomainResult};

@@ -1,0 +1,518 @@
+//! What a case action does to a case: the decision, separate from storage. The command pipeline
+//! loads the state, asks `decide`, and stores the new state with the events it returns; demo data
+//! walks cases through their history with the same function, so both obey the same rules.
+
+use serde_json::{json, Value};
+
+use crate::case::{ClosingMode, DormantChecklist, Stage};
+use crate::error::{DomainError, DomainResult};
+use crate::event::EventKind;
+use crate::money::Fen;
+
+/// The parts of a case that actions change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseState {
+    pub stage: Stage,
+    /// Received into the case account and not yet paid out.
+    pub held: Fen,
+    /// Paid out to the applicant (执行到位).
+    pub recovered: Fen,
+    pub suspended: bool,
+    pub locked: bool,
+    pub closing_mode: Option<ClosingMode>,
+    pub team_id: Option<i64>,
+    pub officer_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseAction {
+    AssignTeam {
+        team_id: i64,
+        team_name: String,
+        reason: String,
+    },
+    AssignOfficer {
+        officer_id: i64,
+        officer_name: String,
+    },
+    IssueNotice,
+    MoveStage {
+        to: Stage,
+    },
+    Suspend {
+        reason: String,
+    },
+    Resume,
+    Lock {
+        reason: String,
+    },
+    Unlock {
+        reason: String,
+    },
+    /// Results of a network inquiry, in words (the structured results come with asset control).
+    RecordInquiry {
+        summary: String,
+    },
+    ReceiveFunds {
+        amount: Fen,
+    },
+    DisburseFunds {
+        amount: Fen,
+    },
+    Close {
+        mode: ClosingMode,
+        dormant: Option<DormantChecklist>,
+    },
+    Archive,
+}
+
+impl CaseAction {
+    pub fn key(&self) -> &'static str {
+        match self {
+            CaseAction::AssignTeam { .. } => "assign_team",
+            CaseAction::AssignOfficer { .. } => "assign_officer",
+            CaseAction::IssueNotice => "issue_notice",
+            CaseAction::MoveStage { .. } => "move_stage",
+            CaseAction::Suspend { .. } => "suspend",
+            CaseAction::Resume => "resume",
+            CaseAction::Lock { .. } => "lock",
+            CaseAction::Unlock { .. } => "unlock",
+            CaseAction::RecordInquiry { .. } => "record_inquiry",
+            CaseAction::ReceiveFunds { .. } => "receive_funds",
+            CaseAction::DisburseFunds { .. } => "disburse_funds",
+            CaseAction::Close { .. } => "close",
+            CaseAction::Archive => "archive",
+        }
+    }
+
+    /// A locked case accepts nothing but its unlocking (流程节点超期锁死).
+    pub fn allowed_when_locked(&self) -> bool {
+        matches!(self, CaseAction::Unlock { .. })
+    }
+}
+
+/// An event the decision produced, before the store chains it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Happened {
+    pub kind: EventKind,
+    pub payload: Value,
+}
+
+fn happened(kind: EventKind, payload: Value) -> Happened {
+    Happened { kind, payload }
+}
+
+fn refuse(code: &'static str, zh: &str, en: &str) -> DomainError {
+    DomainError::new(code, zh, en)
+}
+
+fn reason_required(reason: &str) -> DomainResult<String> {
+    let r = reason.trim();
+    if r.is_empty() {
+        return Err(refuse(
+            "case.reason_required",
+            "请填写理由",
+            "a reason is required",
+        ));
+    }
+    if r.chars().count() > 500 {
+        return Err(refuse(
+            "case.reason_too_long",
+            "理由不能超过 500 字",
+            "the reason may not exceed 500 characters",
+        ));
+    }
+    Ok(r.to_string())
+}
+
+/// Decides an action on a case in the given state.
+pub fn decide(state: &CaseState, action: &CaseAction) -> DomainResult<(CaseState, Vec<Happened>)> {
+    if state.locked && !action.allowed_when_locked() {
+        return Err(refuse(
+            "case.locked",
+            "案件已锁定，需经上级审批解锁后才能继续办理",
+            "the case is locked; a higher level must unlock it first",
+        ));
+    }
+    if matches!(action, CaseAction::Archive) {
+        if state.stage != Stage::Closed {
+            return Err(refuse(
+                "case.archive_not_closed",
+                "只有已结案的案件才能归档",
+                "only a closed case can be archived",
+            ));
+        }
+        let mut next = state.clone();
+        next.stage = Stage::Archived;
+        return Ok((next, vec![happened(EventKind::CaseArchived, json!({}))]));
+    }
+    if !state.stage.is_open() {
+        return Err(refuse(
+            "case.closed",
+            "案件已结案，不能再办理此事项",
+            "the case is closed; this action is no longer possible",
+        ));
+    }
+    let mut next = state.clone();
+    let mut events = Vec::new();
+    match action {
+        CaseAction::AssignTeam {
+            team_id,
+            team_name,
+            reason,
+        } => {
+            next.team_id = Some(*team_id);
+            events.push(happened(
+                EventKind::TeamAssigned,
+                json!({"team_id": team_id, "team_name": team_name, "reason": reason}),
+            ));
+        }
+        CaseAction::AssignOfficer {
+            officer_id,
+            officer_name,
+        } => {
+            if state.stage == Stage::Reception {
+                return Err(refuse(
+                    "case.not_filed",
+                    "案件尚未立案，不能分案",
+                    "the case is not filed yet",
+                ));
+            }
+            if state.officer_id == Some(*officer_id) {
+                return Err(refuse(
+                    "case.same_officer",
+                    "该承办人已在办理本案",
+                    "this officer already handles the case",
+                ));
+            }
+            next.officer_id = Some(*officer_id);
+            events.push(happened(
+                EventKind::OfficerAssigned,
+                json!({"officer_id": officer_id, "officer_name": officer_name}),
+            ));
+            if state.stage == Stage::Filed {
+                next.stage = Stage::Assigned;
+                events.push(stage_event(Stage::Filed, Stage::Assigned));
+            }
+        }
+        CaseAction::IssueNotice => {
+            if matches!(state.stage, Stage::Reception | Stage::Filed) {
+                return Err(refuse(
+                    "case.not_assigned",
+                    "案件尚未分案，不能发出执行通知书",
+                    "the case has no officer yet; the notice cannot be issued",
+                ));
+            }
+            events.push(happened(EventKind::NoticeIssued, json!({})));
+        }
+        CaseAction::MoveStage { to } => {
+            if state.suspended {
+                return Err(refuse(
+                    "case.suspended",
+                    "案件已中止执行，恢复后才能变更阶段",
+                    "the case is suspended; resume it before changing its stage",
+                ));
+            }
+            if matches!(to, Stage::Closed | Stage::Archived) {
+                return Err(refuse(
+                    "case.close_by_closing",
+                    "结案与归档须通过结案审批办理",
+                    "closing and archiving go through the closing procedure",
+                ));
+            }
+            state.stage.check_move(*to)?;
+            next.stage = *to;
+            events.push(stage_event(state.stage, *to));
+        }
+        CaseAction::Suspend { reason } => {
+            if state.suspended {
+                return Err(refuse(
+                    "case.already_suspended",
+                    "案件已处于中止状态",
+                    "the case is already suspended",
+                ));
+            }
+            next.suspended = true;
+            events.push(happened(
+                EventKind::CaseSuspended,
+                json!({"reason": reason_required(reason)?}),
+            ));
+        }
+        CaseAction::Resume => {
+            if !state.suspended {
+                return Err(refuse(
+                    "case.not_suspended",
+                    "案件未中止，无需恢复",
+                    "the case is not suspended",
+                ));
+            }
+            next.suspended = false;
+            events.push(happened(EventKind::CaseResumed, json!({})));
+        }
+        CaseAction::Lock { reason } => {
+            if state.locked {
+                return Err(refuse(
+                    "case.already_locked",
+                    "案件已锁定",
+                    "the case is already locked",
+                ));
+            }
+            next.locked = true;
+            events.push(happened(
+                EventKind::CaseLocked,
+                json!({"reason": reason_required(reason)?}),
+            ));
+        }
+        CaseAction::Unlock { reason } => {
+            if !state.locked {
+                return Err(refuse(
+                    "case.not_locked",
+                    "案件未锁定",
+                    "the case is not locked",
+                ));
+            }
+            next.locked = false;
+            events.push(happened(
+                EventKind::CaseUnlocked,
+                json!({"reason": reason_required(reason)?}),
+            ));
+        }
+        CaseAction::RecordInquiry { summary } => {
+            events.push(happened(
+                EventKind::InquiryAnswered,
+                json!({"summary": reason_required(summary)?}),
+            ));
+        }
+        CaseAction::ReceiveFunds { amount } => {
+            if !amount.is_positive() {
+                return Err(refuse(
+                    "funds.not_positive",
+                    "到账金额必须大于零",
+                    "the amount must be more than zero",
+                ));
+            }
+            next.held = state.held + *amount;
+            events.push(happened(
+                EventKind::FundsReceived,
+                json!({"amount_fen": amount.0}),
+            ));
+        }
+        CaseAction::DisburseFunds { amount } => {
+            if !amount.is_positive() || *amount > state.held {
+                return Err(refuse(
+                    "funds.more_than_held",
+                    &format!("发放金额须大于零且不超过案款余额 {} 元", state.held),
+                    &format!(
+                        "the payout must be positive and at most the balance of {} yuan",
+                        state.held
+                    ),
+                ));
+            }
+            next.held = state.held - *amount;
+            next.recovered = state.recovered + *amount;
+            events.push(happened(
+                EventKind::FundsDisbursed,
+                json!({"amount_fen": amount.0}),
+            ));
+        }
+        CaseAction::Close { mode, dormant } => {
+            if state.stage != Stage::Closing {
+                return Err(refuse(
+                    "case.not_in_closing",
+                    "案件须先进入结案审查阶段",
+                    "the case must be in the closing stage first",
+                ));
+            }
+            if state.suspended {
+                return Err(refuse(
+                    "case.suspended",
+                    "中止执行的案件不能结案",
+                    "a suspended case cannot be closed",
+                ));
+            }
+            if !state.held.is_zero() {
+                return Err(refuse(
+                    "case.funds_held",
+                    &format!("案款余额 {} 元尚未发放，不能结案", state.held),
+                    &format!("{} yuan of case funds are not paid out yet", state.held),
+                ));
+            }
+            if *mode == ClosingMode::Dormant {
+                match dormant {
+                    Some(list) => list.check()?,
+                    None => {
+                        return Err(refuse(
+                            "case.dormant_checklist_missing",
+                            "终结本次执行程序须逐项确认五项条件",
+                            "closing as dormant requires the five conditions to be confirmed",
+                        ))
+                    }
+                }
+            }
+            next.stage = Stage::Closed;
+            next.closing_mode = Some(*mode);
+            events.push(happened(
+                EventKind::CaseClosed,
+                json!({"mode": mode.key(), "recovered_fen": state.recovered.0}),
+            ));
+        }
+        CaseAction::Archive => {
+            return Err(refuse(
+                "case.archive_not_closed",
+                "只有已结案的案件才能归档",
+                "only a closed case can be archived",
+            ))
+        }
+    }
+    Ok((next, events))
+}
+
+fn stage_event(from: Stage, to: Stage) -> Happened {
+    happened(
+        EventKind::StageChanged,
+        json!({"from": from.key(), "to": to.key()}),
+    )
+}
+
+/// What filing needs besides the parsed parts: the claim is positive and nobody is on both sides.
+pub fn check_filing(
+    claim: crate::money::Fen,
+    applicant_ids: &[&str],
+    debtor_ids: &[&str],
+) -> DomainResult<()> {
+    if !claim.is_positive() {
+        return Err(refuse(
+            "filing.claim_not_positive",
+            "申请执行标的额必须大于零",
+            "the claim must be more than zero",
+        ));
+    }
+    if applicant_ids.is_empty() {
+        return Err(refuse(
+            "filing.no_applicant",
+            "至少需要一名申请执行人",
+            "at least one applicant is required",
+        ));
+    }
+    if debtor_ids.is_empty() {
+        return Err(refuse(
+            "filing.no_debtor",
+            "至少需要一名被执行人",
+            "at least one debtor is required",
+        ));
+    }
+    if let Some(same) = debtor_ids.iter().find(|d| applicant_ids.contains(d)) {
+        return Err(refuse(
+            "filing.debtor_is_applicant",
+            &format!("被执行人与申请执行人相同（证件号 {same}）"),
+            &format!("a debtor is also an applicant (id {same})"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filed() -> CaseState {
+        CaseState {
+            stage: Stage::Filed,
+            held: Fen(0),
+            recovered: Fen(0),
+            suspended: false,
+            locked: false,
+            closing_mode: None,
+            team_id: None,
+            officer_id: None,
+        }
+    }
+
+    #[test]
+    fn assigning_an_officer_moves_a_filed_case_on() {
+        let (s, ev) = decide(
+            &filed(),
+            &CaseAction::AssignOfficer {
+                officer_id: 5,
+                officer_name: "王某".into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(s.stage, Stage::Assigned);
+        assert_eq!(s.officer_id, Some(5));
+        assert_eq!(ev.len(), 2);
+        assert_eq!(ev[0].kind, EventKind::OfficerAssigned);
+    }
+
+    #[test]
+    fn a_locked_case_refuses_everything_but_unlock() {
+        let mut st = filed();
+        st.locked = true;
+        let err = decide(&st, &CaseAction::IssueNotice).unwrap_err();
+        assert_eq!(err.code, "case.locked");
+        let (s, _) = decide(
+            &st,
+            &CaseAction::Unlock {
+                reason: "已审批".into(),
+            },
+        )
+        .unwrap();
+        assert!(!s.locked);
+    }
+
+    #[test]
+    fn reasons_are_required_and_suspension_blocks_stage_moves() {
+        assert_eq!(
+            decide(
+                &filed(),
+                &CaseAction::Suspend {
+                    reason: "  ".into()
+                }
+            )
+            .unwrap_err()
+            .code,
+            "case.reason_required"
+        );
+        let (s, _) = decide(
+            &filed(),
+            &CaseAction::Suspend {
+                reason: "当事人申请".into(),
+            },
+        )
+        .unwrap();
+        let err = decide(
+            &s,
+            &CaseAction::MoveStage {
+                to: Stage::Assigned,
+            },
+        )
+        .unwrap_err();
+        assert_eq!(err.code, "case.suspended");
+    }
+
+    #[test]
+    fn notice_needs_an_officer_and_closing_is_not_a_stage_move() {
+        assert_eq!(
+            decide(&filed(), &CaseAction::IssueNotice).unwrap_err().code,
+            "case.not_assigned"
+        );
+        let mut st = filed();
+        st.stage = Stage::Closing;
+        assert_eq!(
+            decide(&st, &CaseAction::MoveStage { to: Stage::Closed })
+                .unwrap_err()
+                .code,
+            "case.close_by_closing"
+        );
+    }
+
+    #[test]
+    fn a_closed_case_refuses_actions() {
+        let mut st = filed();
+        st.stage = Stage::Closed;
+        assert_eq!(
+            decide(&st, &CaseAction::Resume).unwrap_err().code,
+            "case.closed"
+        );
+    }
+}

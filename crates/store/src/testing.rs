@@ -1,0 +1,76 @@
+//! Fresh databases for tests: every storage test runs once on SQLite and, when
+//! `ZHIXING_TEST_PG_URL` is set, once more on PostgreSQL in a schema of its own.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use sqlx::{Connection, Executor};
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A database for one test; dropped schemas and files are cleaned up by `cleanup`.
+pub struct TestDb {
+    pub label: &'static str,
+    pub url: String,
+    pg_schema: Option<(String, String)>,
+    file: Option<std::path::PathBuf>,
+}
+
+impl TestDb {
+    pub async fn cleanup(self) {
+        if let Some((base, schema)) = self.pg_schema {
+            if let Ok(mut c) = sqlx::AnyConnection::connect(&base).await {
+                let _ = c
+                    .execute(format!("DROP SCHEMA IF EXISTS {schema} CASCADE").as_str())
+                    .await;
+            }
+        }
+        if let Some(f) = self.file {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", f.display()));
+            }
+        }
+    }
+}
+
+fn unique(prefix: &str) -> String {
+    format!(
+        "{prefix}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// SQLite always; PostgreSQL when `ZHIXING_TEST_PG_URL` is set (otherwise a note says it was
+/// skipped, so nobody mistakes a half run for a whole one).
+pub async fn test_databases() -> Vec<TestDb> {
+    sqlx::any::install_default_drivers();
+    let file = std::env::temp_dir().join(format!("{}.db", unique("zhixing_test")));
+    let mut dbs = vec![TestDb {
+        label: "sqlite",
+        url: file.display().to_string(),
+        pg_schema: None,
+        file: Some(file),
+    }];
+    match std::env::var("ZHIXING_TEST_PG_URL") {
+        Ok(base) if !base.trim().is_empty() => {
+            let schema = unique("zx_test");
+            let mut c = sqlx::AnyConnection::connect(&base)
+                .await
+                .expect("ZHIXING_TEST_PG_URL is set but PostgreSQL cannot be reached");
+            c.execute(format!("CREATE SCHEMA {schema}").as_str())
+                .await
+                .expect("create test schema");
+            let sep = if base.contains('?') { '&' } else { '?' };
+            dbs.push(TestDb {
+                label: "postgres",
+                url: format!("{base}{sep}options[search_path]={schema}"),
+                pg_schema: Some((base, schema)),
+                file: None,
+            });
+        }
+        _ => eprintln!(
+            "NOTE: ZHIXING_TEST_PG_URL is not set: the PostgreSQL half of this test was SKIPPED"
+        ),
+    }
+    dbs
+}

@@ -1,0 +1,356 @@
+//! The write side: one transaction per command. The app's pipeline opens a `WriteTx`, changes
+//! state and appends the events the domain produced, then commits both together.
+
+use sqlx::any::AnyArguments;
+use sqlx::{Any, Arguments, Row, Transaction};
+use zhixing_domain::audit::{ChainedFields, GENESIS_HASH};
+
+use crate::db::{Store, StoreError, StoreResult};
+use crate::rows::CaseRow;
+
+/// An event as the app hands it over; the store assigns sequence and hashes.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub court_id: i64,
+    pub case_id: Option<i64>,
+    pub occurred_at: i64,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub actor_role: String,
+    pub kind: String,
+    /// Canonical JSON text (`zhixing_domain::audit::canonical_payload`).
+    pub payload: String,
+}
+
+pub struct WriteTx {
+    pub(crate) tx: Transaction<'static, Any>,
+    pub now: i64,
+}
+
+impl Store {
+    pub async fn begin_write(&self) -> StoreResult<WriteTx> {
+        let tx = self.write.begin().await?;
+        Ok(WriteTx {
+            tx,
+            now: crate::now_ms(),
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub court_id: i64,
+    pub case_number: String,
+    pub year: i64,
+    pub case_type: String,
+    pub seq: i64,
+    pub stage: String,
+    pub claim_fen: i64,
+    pub basis_court: String,
+    pub basis_number: String,
+    pub basis_kind: String,
+    pub basis_date: String,
+    pub team_id: Option<i64>,
+    pub officer_id: Option<i64>,
+    pub applicant_names: String,
+    pub debtor_names: String,
+    pub search_text: String,
+    pub filed_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewParty {
+    pub kind: String,
+    pub name: String,
+    pub id_number: String,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> StoreResult<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn insert_court(
+        &mut self,
+        code: &str,
+        name: &str,
+        level: &str,
+        parent_id: Option<i64>,
+    ) -> StoreResult<i64> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO courts (code, name, level, parent_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(code)
+        .bind(name)
+        .bind(level)
+        .bind(parent_id)
+        .bind(self.now)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO chain_heads (court_id, court_code, seq, hash) VALUES ($1, $2, 0, $3)",
+        )
+        .bind(id)
+        .bind(code)
+        .bind(GENESIS_HASH)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn insert_team(&mut self, court_id: i64, kind: &str, name: &str) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO teams (court_id, kind, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(court_id)
+        .bind(kind)
+        .bind(name)
+        .bind(self.now)
+        .fetch_one(&mut *self.tx)
+        .await?)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn insert_user(
+        &mut self,
+        court_id: i64,
+        team_id: Option<i64>,
+        username: &str,
+        display_name: &str,
+        role: &str,
+        password_hash: &str,
+    ) -> StoreResult<i64> {
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "用户名 {username} 已被使用 / username already taken"
+            )));
+        }
+        Ok(sqlx::query_scalar(
+            "INSERT INTO users (court_id, team_id, username, display_name, role, password_hash, active, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7) RETURNING id",
+        )
+        .bind(court_id)
+        .bind(team_id)
+        .bind(username)
+        .bind(display_name)
+        .bind(role)
+        .bind(password_hash)
+        .bind(self.now)
+        .fetch_one(&mut *self.tx)
+        .await?)
+    }
+
+    pub async fn insert_party(&mut self, p: &NewParty) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO parties (kind, name, id_number, phone, address, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(&p.kind)
+        .bind(&p.name)
+        .bind(&p.id_number)
+        .bind(&p.phone)
+        .bind(&p.address)
+        .bind(self.now)
+        .fetch_one(&mut *self.tx)
+        .await?)
+    }
+
+    /// The next number in a case-number sequence. The upsert takes the row lock, so two clerks
+    /// filing at the same moment get consecutive numbers and a rolled-back filing gives its
+    /// number back.
+    pub async fn next_case_seq(&mut self, seq_key: &str) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO case_sequences (seq_key, last_seq) VALUES ($1, 1) \
+             ON CONFLICT (seq_key) DO UPDATE SET last_seq = case_sequences.last_seq + 1 RETURNING last_seq",
+        )
+        .bind(seq_key)
+        .fetch_one(&mut *self.tx)
+        .await?)
+    }
+
+    pub async fn insert_case(&mut self, c: &NewCase) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO cases (court_id, case_number, year, case_type, seq, stage, suspended, locked, claim_fen, recovered_fen, \
+             basis_court, basis_number, basis_kind, basis_date, team_id, officer_id, applicant_names, debtor_names, search_text, \
+             filed_at, version, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 0, 0, $7, 0, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $18) RETURNING id",
+        )
+        .bind(c.court_id)
+        .bind(&c.case_number)
+        .bind(c.year)
+        .bind(&c.case_type)
+        .bind(c.seq)
+        .bind(&c.stage)
+        .bind(c.claim_fen)
+        .bind(&c.basis_court)
+        .bind(&c.basis_number)
+        .bind(&c.basis_kind)
+        .bind(&c.basis_date)
+        .bind(c.team_id)
+        .bind(c.officer_id)
+        .bind(&c.applicant_names)
+        .bind(&c.debtor_names)
+        .bind(&c.search_text)
+        .bind(c.filed_at)
+        .bind(self.now)
+        .fetch_one(&mut *self.tx)
+        .await?)
+    }
+
+    pub async fn link_party(
+        &mut self,
+        case_id: i64,
+        party_id: i64,
+        role: &str,
+        position: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO case_parties (case_id, party_id, role, position) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(case_id)
+        .bind(party_id)
+        .bind(role)
+        .bind(position)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Loads a case inside the transaction, for the pipeline's checks.
+    pub async fn case_for_update(&mut self, case_id: i64) -> StoreResult<Option<CaseRow>> {
+        Ok(sqlx::query_as::<_, CaseRow>(&format!(
+            "SELECT {} FROM cases WHERE id = $1",
+            crate::read::CASE_COLUMNS
+        ))
+        .bind(case_id)
+        .fetch_optional(&mut *self.tx)
+        .await?)
+    }
+
+    /// Writes a case's mutable state if nobody changed it since `expected_version` was read.
+    pub async fn save_case(&mut self, c: &CaseRow, expected_version: i64) -> StoreResult<i64> {
+        let done = sqlx::query(
+            "UPDATE cases SET stage = $1, suspended = $2, locked = $3, closing_mode = $4, recovered_fen = $5, team_id = $6, \
+             officer_id = $7, closed_at = $8, held_fen = $9, version = version + 1, updated_at = $10 WHERE id = $11 AND version = $12",
+        )
+        .bind(&c.stage)
+        .bind(c.suspended)
+        .bind(c.locked)
+        .bind(&c.closing_mode)
+        .bind(c.recovered_fen)
+        .bind(c.team_id)
+        .bind(c.officer_id)
+        .bind(c.closed_at)
+        .bind(c.held_fen)
+        .bind(self.now)
+        .bind(c.id)
+        .bind(expected_version)
+        .execute(&mut *self.tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict(
+                "案件已被他人修改，请刷新后重试 / the case was changed by someone else; reload and try again".into(),
+            ));
+        }
+        Ok(expected_version + 1)
+    }
+
+    /// Appends events to their courts' chains. Events of one court get consecutive sequence
+    /// numbers; the head row is updated once per court per call.
+    pub async fn append_events(&mut self, events: &[NewEvent]) -> StoreResult<()> {
+        let mut courts: Vec<i64> = events.iter().map(|e| e.court_id).collect();
+        courts.sort_unstable();
+        courts.dedup();
+        for court_id in courts {
+            let batch: Vec<&NewEvent> = events.iter().filter(|e| e.court_id == court_id).collect();
+            let n = batch.len() as i64;
+            // Updating the head first takes the lock that orders concurrent appends.
+            let head = sqlx::query("UPDATE chain_heads SET seq = seq + $1 WHERE court_id = $2 RETURNING seq, hash, court_code")
+                .bind(n)
+                .bind(court_id)
+                .fetch_optional(&mut *self.tx)
+                .await?
+                .ok_or_else(|| StoreError::Invalid(format!("court {court_id} has no chain head")))?;
+            let last_seq: i64 = head.try_get(0)?;
+            let mut prev: String = head.try_get(1)?;
+            let court_code: String = head.try_get(2)?;
+            let mut seq = last_seq - n;
+            let mut rows = Vec::with_capacity(batch.len());
+            for e in batch {
+                seq += 1;
+                let hash = ChainedFields {
+                    court_code: &court_code,
+                    seq,
+                    case_id: e.case_id,
+                    occurred_at_ms: e.occurred_at,
+                    recorded_at_ms: self.now,
+                    actor_id: e.actor_id,
+                    actor_name: &e.actor_name,
+                    actor_role: &e.actor_role,
+                    kind: &e.kind,
+                    payload: &e.payload,
+                    prev_hash: &prev,
+                }
+                .hash_hex();
+                rows.push((e, seq, prev.clone(), hash.clone()));
+                prev = hash;
+            }
+            for chunk in rows.chunks(400) {
+                let mut sql = String::from(
+                    "INSERT INTO events (court_id, seq, case_id, occurred_at, recorded_at, actor_id, actor_name, actor_role, kind, payload, prev_hash, hash) VALUES ",
+                );
+                let mut args = AnyArguments::default();
+                for (i, (e, seq, prev_hash, hash)) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(',');
+                    }
+                    push_placeholders(&mut sql, i * 12, 12);
+                    bind(&mut args, court_id)?;
+                    bind(&mut args, *seq)?;
+                    bind(&mut args, e.case_id)?;
+                    bind(&mut args, e.occurred_at)?;
+                    bind(&mut args, self.now)?;
+                    bind(&mut args, e.actor_id)?;
+                    bind(&mut args, e.actor_name.clone())?;
+                    bind(&mut args, e.actor_role.clone())?;
+                    bind(&mut args, e.kind.clone())?;
+                    bind(&mut args, e.payload.clone())?;
+                    bind(&mut args, prev_hash.clone())?;
+                    bind(&mut args, hash.clone())?;
+                }
+                sqlx::query_with(&sql, args).execute(&mut *self.tx).await?;
+            }
+            sqlx::query("UPDATE chain_heads SET hash = $1 WHERE court_id = $2")
+                .bind(&prev)
+                .bind(court_id)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn push_placeholders(sql: &mut String, first: usize, n: usize) {
+    sql.push('(');
+    for k in 0..n {
+        if k > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('$');
+        sql.push_str(&(first + k + 1).to_string());
+    }
+    sql.push(')');
+}
+
+pub(crate) fn bind<'q, T>(args: &mut AnyArguments<'q>, v: T) -> StoreResult<()>
+where
+    T: 'q + sqlx::Encode<'q, Any> + sqlx::Type<Any>,
+{
+    args.add(v).map_err(|e| StoreError::Invalid(e.to_string()))
+}

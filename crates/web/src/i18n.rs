@@ -1,0 +1,410 @@
+//! The pages' two languages: Chinese first, English on request.
+//!
+//! The language comes from the `lang` cookie ("zh" or "en", set by `/lang?to=…`) and otherwise
+//! from the browser's `Accept-Language`; Chinese when neither says. Every fixed text on a page is
+//! looked up by key with [`t`] (or [`tf`] when it holds a number); domain names (stages, roles …)
+//! come from the domain enums' `name_zh`/`name_en`.
+
+/// A page language.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// The cookie that remembers the chosen language.
+    pub const COOKIE: &'static str = "lang";
+
+    /// The cookie's value ("zh"/"en", case and surrounding space ignored) wins; then the first
+    /// Chinese or English range of `Accept-Language` by quality; then Chinese.
+    pub fn from_cookie_or_header(cookie: Option<&str>, accept_language: Option<&str>) -> Lang {
+        if let Some(lang) = cookie.and_then(Lang::from_code) {
+            return lang;
+        }
+        accept_language
+            .and_then(Lang::from_accept_language)
+            .unwrap_or_default()
+    }
+
+    /// "zh" or "en" (also "zh-CN", "en-US" …); anything else is `None`.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let code = code.trim();
+        let primary = code.split(['-', '_']).next().unwrap_or("");
+        if primary.eq_ignore_ascii_case("zh") {
+            Some(Lang::Zh)
+        } else if primary.eq_ignore_ascii_case("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// Picks the best of Chinese and English from an `Accept-Language` header, or `None` if it
+    /// names neither (or only with q=0).
+    fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut best: Option<(u16, Lang)> = None;
+        for range in header.split(',') {
+            let mut parts = range.split(';');
+            let Some(lang) = parts.next().and_then(Lang::from_code) else {
+                continue;
+            };
+            let q = parts
+                .find_map(|p| {
+                    let (k, v) = p.split_once('=')?;
+                    k.trim()
+                        .eq_ignore_ascii_case("q")
+                        .then(|| parse_q(v.trim()))
+                })
+                .unwrap_or(Some(1000));
+            let Some(q) = q else { continue };
+            if q > 0 && best.is_none_or(|(b, _)| q > b) {
+                best = Some((q, lang));
+            }
+        }
+        best.map(|(_, l)| l)
+    }
+
+    /// The cookie value and `/lang?to=` value: "zh" or "en".
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// The HTML `lang` attribute: "zh-CN" or "en".
+    pub fn html_lang(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language the switch offers.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+}
+
+/// An HTTP quality value ("1", "0.8", "0.125") in thousandths; `None` if malformed.
+fn parse_q(v: &str) -> Option<u16> {
+    let (int, frac) = v.split_once('.').unwrap_or((v, ""));
+    if frac.len() > 3 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let frac_val = format!("{frac:0<3}").parse::<u16>().ok()?;
+    match int {
+        "0" => Some(frac_val),
+        "1" if frac_val == 0 => Some(1000),
+        _ => None,
+    }
+}
+
+macro_rules! dictionary {
+    ($( $key:literal => $zh:literal, $en:literal; )*) => {
+        /// Every key with its Chinese and English text.
+        pub const ENTRIES: &[(&str, &str, &str)] = &[ $( ($key, $zh, $en), )* ];
+
+        fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
+            match key {
+                $( $key => Some(($zh, $en)), )*
+                _ => None,
+            }
+        }
+    };
+}
+
+/// What [`t`] returns for a key that is not in the dictionary (a bug the tests catch).
+pub const MISSING: &str = "[?]";
+
+/// The text of `key` in `lang`.
+pub fn t(lang: Lang, key: &str) -> &'static str {
+    match (lookup(key), lang) {
+        (Some((zh, _)), Lang::Zh) => zh,
+        (Some((_, en)), Lang::En) => en,
+        (None, _) => MISSING,
+    }
+}
+
+/// The text of `key` with each `{}` replaced by the next argument, e.g.
+/// `tf(Zh, "cases.total", &[&45])` → "共 45 件".
+pub fn tf(lang: Lang, key: &str, args: &[&dyn std::fmt::Display]) -> String {
+    let text = t(lang, key);
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut args = args.iter();
+    let mut rest = text;
+    while let Some(i) = rest.find("{}") {
+        out.push_str(&rest[..i]);
+        if let Some(a) = args.next() {
+            out.push_str(&a.to_string());
+        }
+        rest = &rest[i + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether `key` is in the dictionary.
+pub fn has(key: &str) -> bool {
+    lookup(key).is_some()
+}
+
+dictionary! {
+    // Layout
+    "app.name" => "执行 Zhixing", "Zhixing";
+    "nav.skip" => "跳到正文", "Skip to content";
+    "nav.label" => "主导航", "Main";
+    "nav.cases" => "案件", "Cases";
+    "nav.api_docs" => "API 文档", "API docs";
+    "nav.logout" => "退出登录", "Sign out";
+    "lang.switch" => "English", "中文";
+    "footer.text" => "执行 Zhixing · 执行案件办理与监督 · 仅限法院工作人员使用", "Zhixing · enforcement case handling and supervision · court staff only";
+
+    // Sign-in
+    "login.title" => "登录", "Sign in";
+    "login.heading" => "工作人员登录", "Staff sign-in";
+    "login.subtitle" => "执行案件办理与监督平台", "Enforcement case handling and supervision";
+    "login.username" => "用户名", "Username";
+    "login.password" => "密码", "Password";
+    "login.submit" => "登录", "Sign in";
+    "login.hint" => "忘记密码请联系本院系统管理员。", "Forgotten your password? Ask your court's system administrator.";
+    "login.failed" => "用户名或密码不正确。", "Wrong username or password.";
+    "login.expired" => "页面已过期，请重新登录。", "The page has expired. Please sign in again.";
+    "login.too_many" => "登录尝试次数过多，请稍后再试。", "Too many attempts. Please wait a while and try again.";
+
+    // Case list
+    "cases.title" => "案件列表", "Cases";
+    "cases.heading" => "执行案件", "Enforcement cases";
+    "cases.caption" => "执行案件列表", "List of enforcement cases";
+    "cases.total" => "共 {} 件", "{} cases";
+    "cases.empty" => "没有符合条件的案件。", "No cases match.";
+    "cases.empty_reset" => "清除筛选条件", "Clear the filters";
+    "filter.label" => "筛选案件", "Filter cases";
+    "filter.q" => "案号或当事人", "Case number or party";
+    "filter.q_placeholder" => "输入案号或当事人名称", "Case number or party name";
+    "filter.court" => "法院", "Court";
+    "filter.stage" => "办理阶段", "Stage";
+    "filter.case_type" => "案件类型", "Case type";
+    "filter.team" => "团队", "Team";
+    "filter.officer" => "承办人", "Officer";
+    "filter.year" => "立案年度", "Year filed";
+    "filter.all" => "全部", "All";
+    "filter.apply" => "查询", "Search";
+    "filter.reset" => "清除筛选", "Clear filters";
+    "col.case_number" => "案号", "Case number";
+    "col.applicants" => "申请执行人", "Applicant";
+    "col.debtors" => "被执行人", "Debtor";
+    "col.claim" => "标的额（元）", "Claim (yuan)";
+    "col.stage" => "阶段", "Stage";
+    "col.team" => "团队", "Team";
+    "col.officer" => "承办人", "Officer";
+    "col.filed_at" => "立案日期", "Filed";
+    "pager.label" => "分页", "Pages";
+    "pager.prev" => "上一页", "Previous";
+    "pager.next" => "下一页", "Next";
+    "pager.position" => "第 {} / {} 页", "Page {} of {}";
+
+    // Shared bits
+    "badge.suspended" => "中止", "Suspended";
+    "badge.locked" => "锁定", "Locked";
+    "common.none" => "—", "—";
+    "common.unassigned" => "未分案", "Unassigned";
+    "common.yuan" => "元", "yuan";
+
+    // Case detail
+    "detail.back" => "← 返回案件列表", "← Back to cases";
+    "detail.filed_at" => "立案日期", "Filed";
+    "detail.closed_at" => "结案日期", "Closed";
+    "detail.locked_notice" => "本案因流程节点超期已被锁定，经提级审批解锁前不能办理。", "This case is locked because a process deadline passed. Nothing can be done on it until a higher level approves unlocking.";
+    "detail.suspended_notice" => "本案已中止执行，中止期间不计入办理期限。", "Enforcement is suspended; the time limits are paused.";
+    "detail.amounts" => "执行标的", "Amounts";
+    "detail.claim" => "申请执行标的额", "Claim";
+    "detail.capital" => "大写", "In words";
+    "detail.recovered" => "执行到位金额", "Recovered";
+    "detail.basis" => "执行依据", "Basis for enforcement";
+    "detail.basis_court" => "作出法院", "Issuing court";
+    "detail.basis_number" => "文书字号", "Instrument number";
+    "detail.basis_kind" => "文书类型", "Instrument type";
+    "detail.basis_date" => "文书日期", "Instrument date";
+    "detail.handling" => "承办信息", "Handling";
+    "detail.court" => "执行法院", "Enforcing court";
+    "detail.parties" => "当事人", "Parties";
+    "detail.no_parties" => "暂无当事人信息。", "No parties recorded.";
+    "detail.timeline" => "办理记录", "Timeline";
+    "detail.no_timeline" => "暂无办理记录。", "Nothing recorded yet.";
+    "party.name" => "当事人", "Party";
+    "party.kind" => "类型", "Type";
+    "party.kind.person" => "自然人", "Natural person";
+    "party.kind.organisation" => "法人或其他组织", "Organisation";
+    "party.id_number" => "证件号码", "ID number";
+    "party.resident_id" => "身份证号码", "Resident ID";
+    "party.credit_code" => "统一社会信用代码", "Credit code";
+    "party.phone" => "联系电话", "Phone";
+    "party.address" => "地址", "Address";
+
+    // Errors
+    "error.code" => "错误代码", "Error";
+    "error.back_to_cases" => "返回案件列表", "Back to cases";
+    "error.to_login" => "前往登录", "Go to sign-in";
+    "error.400.title" => "请求有误", "Bad request";
+    "error.400.message" => "提交的内容不完整或格式不正确，请检查后重试。", "What was sent is incomplete or malformed. Please check it and try again.";
+    "error.401.title" => "请先登录", "Please sign in";
+    "error.401.message" => "您尚未登录或登录已过期，请重新登录。", "You are not signed in, or your session has ended. Please sign in again.";
+    "error.403.title" => "无权访问", "Access denied";
+    "error.403.message" => "您没有查看或办理此项内容的权限。如有疑问，请联系本院执行局管理员。", "You are not permitted to see or act on this. If you think this is wrong, ask your bureau's administrator.";
+    "error.404.title" => "未找到", "Not found";
+    "error.404.message" => "您要找的案件或页面不存在，或不在您的权限范围内。", "The case or page does not exist, or is outside what you may see.";
+    "error.409.title" => "内容已被他人修改", "Changed by someone else";
+    "error.409.message" => "您打开页面后，此案件已被他人更新。请刷新页面查看最新内容后再操作。", "This case was updated after you opened it. Reload the page to see the latest version, then try again.";
+    "error.423.title" => "案件已锁定", "Case locked";
+    "error.423.message" => "本案因流程节点超期已被锁定，须经提级审批解锁后方可办理。", "This case is locked because a process deadline passed. It can be handled again once a higher level approves unlocking.";
+    "error.500.title" => "系统出错", "Something went wrong";
+    "error.500.message" => "系统暂时无法完成您的请求，请稍后重试；如问题持续，请联系系统管理员。", "The system could not complete your request. Please try again later; if it keeps happening, contact the system administrator.";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    #[test]
+    fn cookie_wins_then_header_then_chinese() {
+        use Lang::*;
+        assert_eq!(Lang::from_cookie_or_header(None, None), Zh);
+        assert_eq!(Lang::from_cookie_or_header(Some("en"), Some("zh-CN")), En);
+        assert_eq!(Lang::from_cookie_or_header(Some(" ZH "), Some("en-US")), Zh);
+        assert_eq!(
+            Lang::from_cookie_or_header(Some("fr"), Some("en-US,en;q=0.9")),
+            En
+        );
+        assert_eq!(Lang::from_cookie_or_header(Some(""), None), Zh);
+        assert_eq!(
+            Lang::from_cookie_or_header(None, Some("fr-FR,de;q=0.5")),
+            Zh
+        );
+    }
+
+    #[test]
+    fn accept_language_is_read_by_quality() {
+        let pick = |h| Lang::from_cookie_or_header(None, Some(h));
+        assert_eq!(pick("zh-CN,zh;q=0.9,en;q=0.8"), Lang::Zh);
+        assert_eq!(pick("en-GB,en;q=0.9,zh-CN;q=0.8"), Lang::En);
+        assert_eq!(pick("fr;q=1, zh-TW;q=0.3, en;q=0.7"), Lang::En);
+        assert_eq!(pick("en;q=0, zh;q=0.1"), Lang::Zh);
+        assert_eq!(pick("en;q=0"), Lang::Zh);
+        assert_eq!(pick("en;q=abc"), Lang::Zh);
+        assert_eq!(pick("*"), Lang::Zh);
+        assert_eq!(pick("EN-us"), Lang::En);
+        assert_eq!(pick("en_US"), Lang::En);
+        assert_eq!(pick(""), Lang::Zh);
+    }
+
+    #[test]
+    fn quality_values_parse() {
+        assert_eq!(parse_q("1"), Some(1000));
+        assert_eq!(parse_q("1.000"), Some(1000));
+        assert_eq!(parse_q("0.8"), Some(800));
+        assert_eq!(parse_q("0.125"), Some(125));
+        assert_eq!(parse_q("0"), Some(0));
+        assert_eq!(parse_q("1.5"), None);
+        assert_eq!(parse_q("0.1234"), None);
+        assert_eq!(parse_q("2"), None);
+    }
+
+    #[test]
+    fn codes() {
+        assert_eq!(Lang::Zh.code(), "zh");
+        assert_eq!(Lang::En.code(), "en");
+        assert_eq!(Lang::Zh.html_lang(), "zh-CN");
+        assert_eq!(Lang::Zh.other(), Lang::En);
+        assert_eq!(Lang::from_code(Lang::En.code()), Some(Lang::En));
+    }
+
+    #[test]
+    fn every_key_has_both_languages_and_matching_placeholders() {
+        let mut seen = BTreeSet::new();
+        for (key, zh, en) in ENTRIES {
+            assert!(seen.insert(*key), "duplicate key {key}");
+            assert!(!zh.trim().is_empty(), "{key} has no Chinese text");
+            assert!(!en.trim().is_empty(), "{key} has no English text");
+            assert_eq!(zh.matches("{}").count(), en.matches("{}").count(), "{key}");
+            assert_eq!(t(Lang::Zh, key), *zh);
+            assert_eq!(t(Lang::En, key), *en);
+        }
+        assert_eq!(t(Lang::Zh, "no.such.key"), MISSING);
+    }
+
+    #[test]
+    fn tf_fills_placeholders() {
+        assert_eq!(tf(Lang::Zh, "cases.total", &[&45]), "共 45 件");
+        assert_eq!(tf(Lang::En, "pager.position", &[&2, &3]), "Page 2 of 3");
+        assert_eq!(tf(Lang::Zh, "pager.position", &[&2]), "第 2 /  页");
+    }
+
+    /// Keys used as `t("…")`, `tf("…"` or `tf2("…"` in a text: the call's name must end right
+    /// before `("` and not be part of a longer identifier.
+    fn keys_used(text: &str) -> Vec<String> {
+        let mut keys = Vec::new();
+        for (i, _) in text.match_indices("(\"") {
+            let before = &text[..i];
+            let ident_start = before
+                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .map_or(0, |p| p + 1);
+            if !matches!(&before[ident_start..], "t" | "tf" | "tf2") {
+                continue;
+            }
+            let rest = &text[i + 2..];
+            if let Some(end) = rest.find('"') {
+                keys.push(rest[..end].to_string());
+            }
+        }
+        keys
+    }
+
+    /// Every key the templates and the page code use is in the dictionary.
+    #[test]
+    fn every_key_used_exists() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        let mut dirs = vec![root.join("templates")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("templates dir") {
+                let path = entry.expect("dir entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
+        assert!(
+            files.len() >= 5,
+            "templates not found under {}",
+            root.display()
+        );
+        files.push(root.join("src/pages.rs"));
+        let mut used = 0;
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("readable file");
+            for key in keys_used(&text) {
+                used += 1;
+                assert!(has(&key), "{} uses unknown key {key:?}", file.display());
+            }
+        }
+        assert!(used > 50, "suspiciously few keys found: {used}");
+    }
+
+    #[test]
+    fn key_scanner_finds_calls_only() {
+        let found = keys_used(
+            r#"{{ t("a.b") }} {{ self.t("c.d") }} {{ tf("e", x) }} format!("no") at("no")"#,
+        );
+        assert_eq!(found, vec!["a.b", "c.d", "e"]);
+    }
+}

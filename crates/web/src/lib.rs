@@ -1,0 +1,54 @@
+//! HTTP for Zhixing: staff pages (askama + htmx), the JSON API under `/api/v1` with its OpenAPI
+//! document, and the embedded static assets. No business rule lives here: handlers parse input,
+//! call the app, and render what it returns.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod assets;
+pub mod filter;
+pub mod format;
+pub mod i18n;
+pub mod pages;
+pub mod session;
+pub mod staff;
+
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use zhixing_app::App;
+
+/// Larger bodies are refused before a handler sees them.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// The whole application as one router, for `serve` and for tests.
+pub fn router(app: App) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(staff::routes())
+        .nest("/api/v1", api::routes())
+        .merge(api::docs())
+        .merge(assets::routes())
+        .fallback(staff::not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::new(Duration::from_secs(30)))
+        .layer(CatchPanicLayer::custom(staff::panic_page))
+        .with_state(app)
+}
+
+/// Serves until Ctrl-C.
+pub async fn serve(app: App, addr: &str) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    println!("执行 Zhixing 已启动 / is running: http://{local}/");
+    axum::serve(listener, router(app))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
