@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. Storage tests run on SQLite always and on PostgreSQL when
+# ZHIXING_TEST_PG_URL is set; if it is not set and a local PostgreSQL answers at the default
+# address, that one is used, so a developer machine tests both engines without setup.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -z "${ZHIXING_TEST_PG_URL:-}" ] && command -v pg_isready >/dev/null 2>&1 \
+   && pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  export ZHIXING_TEST_PG_URL="postgres://postgres@127.0.0.1:5432/test"
+fi
+if [ -n "${ZHIXING_TEST_PG_URL:-}" ]; then
+  echo "Testing on SQLite and PostgreSQL ($ZHIXING_TEST_PG_URL)"
+else
+  echo "Testing on SQLite only: set ZHIXING_TEST_PG_URL to include PostgreSQL"
+fi
+exec cargo test --workspace "$@"
