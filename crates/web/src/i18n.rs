@@ -1,6 +1,6 @@
 //! The pages' two languages: Chinese first, English on request.
 //!
-//! The language comes from the `lang` cookie ("zh" or "en", set by `/lang?to=…`) and otherwise
+//! The language comes from a cookie ("zh" or "en", set by `/lang?to=…`) and otherwise
 //! from the browser's `Accept-Language`; Chinese when neither says. Every fixed text on a page is
 //! looked up by key with [`t`] (or [`tf`] when it holds a number); domain names (stages, roles …)
 //! come from the domain enums' `name_zh`/`name_en`.
@@ -14,9 +14,6 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// The cookie that remembers the chosen language.
-    pub const COOKIE: &'static str = "lang";
-
     /// The cookie's value ("zh"/"en", case and surrounding space ignored) wins; then the first
     /// Chinese or English range of `Accept-Language` by quality; then Chinese.
     pub fn from_cookie_or_header(cookie: Option<&str>, accept_language: Option<&str>) -> Lang {

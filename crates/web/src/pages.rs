@@ -89,6 +89,14 @@ pub trait Page {
     }
     /// Path and query of this page, where the language switch comes back to.
     fn back_path(&self) -> String;
+    /// The main-nav entry this page belongs to ("cases"), or "" for none.
+    fn nav_section(&self) -> &'static str {
+        ""
+    }
+    /// Whether this page is the nav entry's own page (the list) rather than one inside it.
+    fn is_section_home(&self) -> bool {
+        false
+    }
 
     fn t(&self, key: &str) -> &'static str {
         i18n::t(self.page_lang(), key)
@@ -132,6 +140,17 @@ fn cases_href(query_string_without_page: &str, page: u32) -> String {
         (false, 1) => format!("/cases?{qs}"),
         (false, n) => format!("/cases?{qs}&page={n}"),
     }
+}
+
+/// Whether the list is narrowed by anything but paging.
+fn is_filtered(f: &CaseFilter) -> bool {
+    f.court_id.is_some()
+        || f.stage.is_some()
+        || f.team_id.is_some()
+        || f.officer_id.is_some()
+        || f.case_type.is_some()
+        || f.year.is_some()
+        || f.q.as_deref().is_some_and(|q| !q.trim().is_empty())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -193,6 +212,12 @@ impl Page for CaseListPage {
     fn page_lang(&self) -> Lang {
         self.lang
     }
+    fn nav_section(&self) -> &'static str {
+        "cases"
+    }
+    fn is_section_home(&self) -> bool {
+        true
+    }
     fn current_user(&self) -> Option<&CurrentUser> {
         Some(&self.user)
     }
@@ -215,6 +240,7 @@ impl CaseListPage {
         CaseListResults {
             lang: self.lang,
             page: self.page.clone(),
+            filter: self.filter.clone(),
             query_string_without_page: self.query_string_without_page.clone(),
         }
     }
@@ -251,10 +277,7 @@ impl CaseListPage {
         self.filter.q.as_deref().unwrap_or("")
     }
     fn filtered(&self) -> bool {
-        !self
-            .query_string_without_page
-            .trim_matches(['?', '&'])
-            .is_empty()
+        is_filtered(&self.filter)
     }
 }
 
@@ -264,6 +287,7 @@ impl CaseListPage {
 pub struct CaseListResults {
     pub lang: Lang,
     pub page: CasePage,
+    pub filter: CaseFilter,
     pub query_string_without_page: String,
 }
 
@@ -284,10 +308,7 @@ impl CaseListResults {
         cases_href(&self.query_string_without_page, *n.borrow())
     }
     fn filtered(&self) -> bool {
-        !self
-            .query_string_without_page
-            .trim_matches(['?', '&'])
-            .is_empty()
+        is_filtered(&self.filter)
     }
 }
 
@@ -308,6 +329,9 @@ pub struct CaseDetailPage {
 impl Page for CaseDetailPage {
     fn page_lang(&self) -> Lang {
         self.lang
+    }
+    fn nav_section(&self) -> &'static str {
+        "cases"
     }
     fn current_user(&self) -> Option<&CurrentUser> {
         Some(&self.user)
@@ -663,7 +687,7 @@ mod tests {
             vec![item(42, "（2024）豫0883执1234号", "<b>某公司</b>")],
             45,
             2,
-            "court_id=4&stage=filed&q=%E5%BC%A0",
+            "court=4&stage=filed&q=%E5%BC%A0",
         );
         let html = page.render();
         assert!(html.contains(r#"href="/cases/42""#));
@@ -676,7 +700,7 @@ mod tests {
         assert!(!html.contains("<b>某公司"));
         assert!(html.contains("2024-03-05"));
         // Filters: court select shown (two courts), current choices selected, q refilled.
-        assert!(html.contains(r#"name="court_id""#));
+        assert!(html.contains(r#"name="court""#));
         assert!(html.contains(r#"<option value="4" selected>"#));
         assert!(html.contains(&format!(
             r#"<option value="{}" selected>"#,
@@ -685,8 +709,8 @@ mod tests {
         assert!(html.contains(r#"value="张""#));
         assert!(html.contains(r##"hx-target="#results""##));
         // Pager: page 2 of 3, both directions, filters kept.
-        assert!(html.contains("/cases?court_id=4&#38;stage=filed&#38;q=%E5%BC%A0&#38;page=3"));
-        assert!(html.contains(r#"href="/cases?court_id=4&#38;stage=filed&#38;q=%E5%BC%A0""#));
+        assert!(html.contains("/cases?court=4&#38;stage=filed&#38;q=%E5%BC%A0&#38;page=3"));
+        assert!(html.contains(r#"href="/cases?court=4&#38;stage=filed&#38;q=%E5%BC%A0""#));
         assert!(html.contains("共 45 件"));
         assert!(html.contains("第 2 / 3 页"));
         // Layout: user, logout with csrf.
@@ -702,7 +726,7 @@ mod tests {
         let mut page = list_page(vec![], 0, 1, "");
         page.options.courts.truncate(1);
         let html = page.render();
-        assert!(!html.contains(r#"name="court_id""#));
+        assert!(!html.contains(r#"name="court""#));
         assert!(html.contains(i18n::t(Lang::Zh, "cases.empty")));
         assert!(!html.contains("<table"));
         assert!(!html.contains(r#"rel="next""#));
@@ -811,6 +835,78 @@ mod tests {
         }
         for k in EventKind::ALL {
             assert!(!k.zh().is_empty() && !k.en().is_empty());
+        }
+    }
+
+    #[test]
+    fn reset_link_only_when_filtered() {
+        let mut page = list_page(vec![], 0, 1, "per_page=20");
+        assert!(page
+            .render()
+            .contains(i18n::t(Lang::Zh, "cases.empty_reset")));
+        page.filter = CaseFilter {
+            page: 1,
+            per_page: 20,
+            ..CaseFilter::default()
+        };
+        let html = page.render();
+        assert!(!html.contains(i18n::t(Lang::Zh, "cases.empty_reset")));
+        assert!(!html.contains(i18n::t(Lang::Zh, "filter.reset")));
+    }
+
+    /// `ZHIXING_WEB_DUMP=<dir> cargo test -p zhixing-web --lib dump` writes sample pages to
+    /// `<dir>` for a look in a browser (serve `<dir>` with `static/` beside the pages).
+    #[test]
+    fn dump_sample_pages_when_asked() {
+        let Ok(dir) = std::env::var("ZHIXING_WEB_DUMP") else {
+            return;
+        };
+        let dir = std::path::Path::new(&dir);
+        std::fs::create_dir_all(dir).expect("dump dir");
+        let items: Vec<CaseListItem> = Stage::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let mut it = item(
+                    100 + i as i64,
+                    &format!("（2024）豫0883执{}号", 1200 + i),
+                    if i % 2 == 0 {
+                        "孟州市某某建材有限公司"
+                    } else {
+                        "张某某"
+                    },
+                );
+                it.stage = *s;
+                it.suspended = i == 3;
+                it.locked = i == 4;
+                it.claim = Fen(1_234_567 * (i as i64 + 1) * 37);
+                it.officer_name = (i % 3 != 0).then(|| "赵执行".to_string());
+                it
+            })
+            .collect();
+        for lang in [Lang::Zh, Lang::En] {
+            let code = lang.code();
+            let mut list = list_page(items.clone(), 45, 2, "stage=filed");
+            list.lang = lang;
+            let mut empty = list_page(vec![], 0, 1, "");
+            empty.lang = lang;
+            let login = LoginPage {
+                lang,
+                error: Some(i18n::t(lang, "login.failed").into()),
+                username: "li.shuji".into(),
+                csrf: "x".into(),
+                next: "/cases".into(),
+            };
+            let pages = [
+                ("login", login.render()),
+                ("cases", list.render()),
+                ("cases-empty", empty.render()),
+                ("case", detail_page(lang).render()),
+                ("error", ErrorPage::new(lang, 404, Some(user())).render()),
+            ];
+            for (name, html) in pages {
+                std::fs::write(dir.join(format!("{name}-{code}.html")), html).expect("write");
+            }
         }
     }
 }
