@@ -121,13 +121,21 @@ impl App {
     pub async fn session(&self, token: &str) -> AppResult<Session> {
         let row = self
             .store
-            .session(&token_hash(token))
+            .session_user(&token_hash(token))
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        if row.expires_at < zhixing_store::now_ms() {
+        if row.expires_at < zhixing_store::now_ms() || row.active == 0 {
             return Err(AppError::Unauthenticated);
         }
-        let actor = self.actor_for_user(row.user_id).await?;
+        let actor = self
+            .actor_of(
+                row.id,
+                row.court_id,
+                &row.role,
+                row.username,
+                row.display_name,
+            )
+            .await?;
         let user = self.current_user(&actor)?;
         Ok(Session {
             actor,
@@ -145,20 +153,37 @@ impl App {
         if user.active == 0 {
             return Err(AppError::Unauthenticated);
         }
-        let role = Role::from_key(&user.role)
-            .map_err(|_| AppError::Internal(format!("bad role {}", user.role)))?;
-        let mut visible = self.with_courts(|t| t.subtree(user.court_id));
-        if visible.len() == 1 && self.with_courts(|t| t.get(user.court_id).is_none()) {
+        self.actor_of(
+            user.id,
+            user.court_id,
+            &user.role,
+            user.username,
+            user.display_name,
+        )
+        .await
+    }
+
+    async fn actor_of(
+        &self,
+        user_id: i64,
+        court_id: i64,
+        role: &str,
+        username: String,
+        display_name: String,
+    ) -> AppResult<Actor> {
+        let role =
+            Role::from_key(role).map_err(|_| AppError::Internal(format!("bad role {role}")))?;
+        // A court registered by another instance since this one loaded the tree.
+        if self.with_courts(|t| t.get(court_id).is_none()) {
             self.reload_courts().await?;
-            visible = self.with_courts(|t| t.subtree(user.court_id));
         }
         Ok(Actor {
-            user_id: Some(user.id),
-            username: user.username,
-            display_name: user.display_name,
+            user_id: Some(user_id),
+            username,
+            display_name,
             role,
-            court_id: user.court_id,
-            visible_courts: visible,
+            court_id,
+            visible_courts: self.with_courts(|t| t.subtree(court_id)),
         })
     }
 

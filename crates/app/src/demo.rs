@@ -571,7 +571,7 @@ fn generate_case(
         .map(|e| e.occurred_at);
     Ok(Generated {
         row,
-        parties: parties.into_iter().map(|(r, p)| (r, p)).collect(),
+        parties,
         events: h.events,
     })
 }

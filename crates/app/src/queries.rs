@@ -88,11 +88,13 @@ impl App {
     }
 
     pub async fn case_detail(&self, actor: &Actor, id: i64) -> AppResult<CaseDetail> {
-        let row = self.visible_case(actor, id).await?;
-        let parties = self
-            .store
-            .case_parties(id)
-            .await?
+        let (view, parties) =
+            tokio::try_join!(self.store.case_view(id), self.store.case_parties(id))?;
+        let view = view
+            .filter(|v| actor.can_see_court(v.case.court_id))
+            .ok_or(AppError::NotFound)?;
+        let row = view.case;
+        let parties = parties
             .into_iter()
             .map(|p| {
                 Ok(CaseParty {
@@ -108,20 +110,6 @@ impl App {
         let court = self
             .with_courts(|t| t.get(row.court_id).cloned())
             .ok_or(AppError::NotFound)?;
-        let team_name = match row.team_id {
-            Some(t) => self
-                .store
-                .teams(&[row.court_id])
-                .await?
-                .into_iter()
-                .find(|x| x.id == t)
-                .map(|x| x.name),
-            None => None,
-        };
-        let officer_name = match row.officer_id {
-            Some(u) => self.store.user_by_id(u).await?.map(|u| u.display_name),
-            None => None,
-        };
         Ok(CaseDetail {
             id: row.id,
             case_number: row.case_number,
@@ -144,8 +132,8 @@ impl App {
             basis_kind: row.basis_kind,
             basis_date: row.basis_date,
             parties,
-            team_name,
-            officer_name,
+            team_name: view.team_name,
+            officer_name: view.officer_name,
             filed_at: row.filed_at,
             closed_at: row.closed_at,
             version: row.version,
@@ -153,8 +141,15 @@ impl App {
     }
 
     pub async fn case_timeline(&self, actor: &Actor, id: i64) -> AppResult<Vec<TimelineEntry>> {
-        self.visible_case(actor, id).await?;
         let rows = self.store.case_events(id).await?;
+        // Every event carries its court, so the scope check needs no second query.
+        match rows.first() {
+            Some(e) if actor.can_see_court(e.court_id) => {}
+            Some(_) => return Err(AppError::NotFound),
+            None => {
+                self.visible_case(actor, id).await?;
+            }
+        }
         Ok(rows
             .into_iter()
             .filter_map(|e| {

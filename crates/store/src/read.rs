@@ -158,6 +158,24 @@ impl Store {
         )
     }
 
+    pub async fn case_view(&self, id: i64) -> StoreResult<Option<CaseViewRow>> {
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            let cols: Vec<String> = CASE_COLUMNS
+                .split(", ")
+                .map(|c| format!("c.{}", c.trim()))
+                .collect();
+            format!(
+                "SELECT {}, t.name AS team_name, u.display_name AS officer_name FROM cases c \
+                 LEFT JOIN teams t ON t.id = c.team_id LEFT JOIN users u ON u.id = c.officer_id WHERE c.id = $1",
+                cols.join(", ")
+            )
+        });
+        Ok(sqlx::query_as(SQL.as_str())
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?)
+    }
+
     pub async fn case_by_number(&self, number: &str) -> StoreResult<Option<CaseRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {CASE_COLUMNS} FROM cases WHERE case_number = $1"

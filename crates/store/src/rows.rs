@@ -30,11 +30,27 @@ pub struct UserRow {
     pub active: i64,
 }
 
+/// A session with its user, read in one query on every request.
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct SessionRow {
-    pub user_id: i64,
+pub struct SessionUserRow {
     pub csrf_token: String,
     pub expires_at: i64,
+    pub id: i64,
+    pub court_id: i64,
+    pub team_id: Option<i64>,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub active: i64,
+}
+
+/// A case row with the names the case page shows next to its ids.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CaseViewRow {
+    #[sqlx(flatten)]
+    pub case: CaseRow,
+    pub team_name: Option<String>,
+    pub officer_name: Option<String>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

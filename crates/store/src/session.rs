@@ -2,7 +2,7 @@
 //! SHA-256 of the token is stored.
 
 use crate::db::{Store, StoreResult};
-use crate::rows::SessionRow;
+use crate::rows::SessionUserRow;
 
 impl Store {
     pub async fn create_session(
@@ -30,9 +30,10 @@ impl Store {
         Ok(())
     }
 
-    pub async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRow>> {
+    pub async fn session_user(&self, token_hash: &str) -> StoreResult<Option<SessionUserRow>> {
         Ok(sqlx::query_as(
-            "SELECT user_id, csrf_token, expires_at FROM sessions WHERE token_hash = $1",
+            "SELECT s.csrf_token, s.expires_at, u.id, u.court_id, u.team_id, u.username, u.display_name, u.role, u.active \
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
         )
         .bind(token_hash)
         .fetch_optional(&self.read)

@@ -178,7 +178,7 @@ dictionary! {
     "cases.title" => "案件列表", "Cases";
     "cases.heading" => "执行案件", "Enforcement cases";
     "cases.caption" => "执行案件列表", "List of enforcement cases";
-    "cases.total" => "共 {} 件", "{} cases";
+    "cases.total" => "共 {} 件", "Total: {}";
     "cases.empty" => "没有符合条件的案件。", "No cases match.";
     "cases.empty_reset" => "清除筛选条件", "Clear the filters";
     "filter.label" => "筛选案件", "Filter cases";
@@ -193,6 +193,8 @@ dictionary! {
     "filter.all" => "全部", "All";
     "filter.apply" => "查询", "Search";
     "filter.reset" => "清除筛选", "Clear filters";
+    "filter.more" => "筛选条件", "Filters";
+    "filter.active" => "已选 {} 项", "{} in use";
     "col.case_number" => "案号", "Case number";
     "col.applicants" => "申请执行人", "Applicant";
     "col.debtors" => "被执行人", "Debtor";
@@ -340,6 +342,7 @@ mod tests {
     #[test]
     fn tf_fills_placeholders() {
         assert_eq!(tf(Lang::Zh, "cases.total", &[&45]), "共 45 件");
+        assert_eq!(tf(Lang::En, "cases.total", &[&1]), "Total: 1");
         assert_eq!(tf(Lang::En, "pager.position", &[&2, &3]), "Page 2 of 3");
         assert_eq!(tf(Lang::Zh, "pager.position", &[&2]), "第 2 /  页");
     }

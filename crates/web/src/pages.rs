@@ -279,6 +279,21 @@ impl CaseListPage {
     fn filtered(&self) -> bool {
         is_filtered(&self.filter)
     }
+    /// How many of the folded choices (all but the text search) are in use.
+    fn choices_active(&self) -> usize {
+        let f = &self.filter;
+        [
+            f.court_id.is_some(),
+            f.stage.is_some(),
+            f.case_type.is_some(),
+            f.team_id.is_some(),
+            f.officer_id.is_some(),
+            f.year.is_some(),
+        ]
+        .into_iter()
+        .filter(|b| *b)
+        .count()
+    }
 }
 
 /// The results part of the case list on its own (`case_results.html`).
@@ -707,6 +722,8 @@ mod tests {
             Stage::ALL[1].key()
         )));
         assert!(html.contains(r#"value="张""#));
+        assert!(html.contains(r#"<details class="more-filters" open>"#));
+        assert!(html.contains("已选 2 项"));
         assert!(html.contains(r##"hx-target="#results""##));
         // Pager: page 2 of 3, both directions, filters kept.
         assert!(html.contains("/cases?court=4&#38;stage=filed&#38;q=%E5%BC%A0&#38;page=3"));
@@ -850,6 +867,7 @@ mod tests {
             ..CaseFilter::default()
         };
         let html = page.render();
+        assert!(html.contains(r#"<details class="more-filters">"#));
         assert!(!html.contains(i18n::t(Lang::Zh, "cases.empty_reset")));
         assert!(!html.contains(i18n::t(Lang::Zh, "filter.reset")));
     }

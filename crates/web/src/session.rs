@@ -46,13 +46,10 @@ pub fn with_cookie(mut resp: Response, cookie: HeaderValue) -> Response {
     resp
 }
 
+/// Chinese unless the user chose English with the switch: court staff work in Chinese whatever
+/// language their browser happens to be set to.
 pub fn lang_of(headers: &HeaderMap) -> Lang {
-    Lang::from_cookie_or_header(
-        cookie(headers, LANG_COOKIE),
-        headers
-            .get(axum::http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
-    )
+    Lang::from_cookie_or_header(cookie(headers, LANG_COOKIE), None)
 }
 
 /// Compares secrets in time independent of where they differ.
