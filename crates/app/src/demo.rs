@@ -158,7 +158,9 @@ impl App {
         let started = Instant::now();
         let city = ensure_city(self, STAFF_NAMES).await?;
         let mut rng = StdRng::seed_from_u64(opts.seed);
-        let now = zhixing_store::now_ms();
+        // Histories run up to the start of today (Beijing time), so the same seed gives the same
+        // city all day long.
+        let now = start_of_today(zhixing_store::now_ms());
         let span = 3 * 365 * DAY;
         let total_weight: u32 = city.iter().map(|c| c.weight).sum();
 
@@ -574,6 +576,16 @@ fn generate_case(
         parties,
         events: h.events,
     })
+}
+
+fn start_of_today(ms: i64) -> i64 {
+    let tz = chrono_tz::Asia::Shanghai;
+    tz.timestamp_millis_opt(ms)
+        .single()
+        .and_then(|t| t.date_naive().and_hms_opt(0, 0, 0))
+        .and_then(|d| tz.from_local_datetime(&d).single())
+        .map(|d| d.timestamp_millis())
+        .unwrap_or(ms)
 }
 
 fn shanghai_date(ms: i64) -> String {

@@ -630,6 +630,26 @@ async fn sign_in_checks_passwords_and_sessions_expire_on_logout() {
             .unwrap();
         let session = app.session(&s.token).await.unwrap();
         assert_eq!(session.user.court_code, "豫0883");
+        // An expired session is no session.
+        let old = app
+            .login("mz_clerk", zhixing_app::setup::DEMO_PASSWORD)
+            .await
+            .unwrap();
+        app.store
+            .execute_unchecked("UPDATE sessions SET expires_at = 1")
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                app.session(&old.token).await,
+                Err(AppError::Unauthenticated)
+            ),
+            "{label}"
+        );
+        let s = app
+            .login("mz_clerk", zhixing_app::setup::DEMO_PASSWORD)
+            .await
+            .unwrap();
         app.logout(&s.token).await.unwrap();
         assert!(matches!(
             app.session(&s.token).await,

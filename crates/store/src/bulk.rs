@@ -6,7 +6,7 @@ use sqlx::any::AnyArguments;
 
 use crate::db::{Engine, StoreError, StoreResult};
 use crate::rows::CaseRow;
-use crate::write::{bind, push_placeholders, NewParty, WriteTx};
+use crate::write::{bind, push_placeholders, rows_per_insert, NewParty, WriteTx};
 
 const ID_TABLES: &[&str] = &["cases", "parties", "users", "teams", "courts"];
 
@@ -40,14 +40,14 @@ impl WriteTx {
         &mut self,
         parties: &[(i64, NewParty)],
     ) -> StoreResult<()> {
-        for chunk in parties.chunks(500) {
+        for chunk in parties.chunks(rows_per_insert(7)) {
             let mut sql = String::from("INSERT INTO parties (id, kind, name, id_number, phone, address, created_at) VALUES ");
             let mut args = AnyArguments::default();
             for (i, (id, p)) in chunk.iter().enumerate() {
                 if i > 0 {
                     sql.push(',');
                 }
-                push_placeholders(&mut sql, i * 7, 7);
+                push_placeholders(&mut sql, self.engine, i * 7, 7);
                 bind(&mut args, *id)?;
                 bind(&mut args, p.kind.clone())?;
                 bind(&mut args, p.name.clone())?;
@@ -63,7 +63,7 @@ impl WriteTx {
 
     pub async fn insert_cases_with_ids(&mut self, cases: &[CaseRow]) -> StoreResult<()> {
         const N: usize = 26;
-        for chunk in cases.chunks(200) {
+        for chunk in cases.chunks(rows_per_insert(N)) {
             let mut sql = String::from(
                 "INSERT INTO cases (id, court_id, case_number, year, case_type, seq, stage, suspended, locked, closing_mode, \
                  claim_fen, recovered_fen, held_fen, basis_court, basis_number, basis_kind, basis_date, team_id, officer_id, \
@@ -74,7 +74,7 @@ impl WriteTx {
                 if i > 0 {
                     sql.push(',');
                 }
-                push_placeholders(&mut sql, i * N, N);
+                push_placeholders(&mut sql, self.engine, i * N, N);
                 bind(&mut args, c.id)?;
                 bind(&mut args, c.court_id)?;
                 bind(&mut args, c.case_number.clone())?;
@@ -109,7 +109,7 @@ impl WriteTx {
 
     /// (case id, party id, role key, position)
     pub async fn link_parties(&mut self, links: &[(i64, i64, String, i64)]) -> StoreResult<()> {
-        for chunk in links.chunks(1000) {
+        for chunk in links.chunks(rows_per_insert(4)) {
             let mut sql = String::from(
                 "INSERT INTO case_parties (case_id, party_id, role, position) VALUES ",
             );
@@ -118,7 +118,7 @@ impl WriteTx {
                 if i > 0 {
                     sql.push(',');
                 }
-                push_placeholders(&mut sql, i * 4, 4);
+                push_placeholders(&mut sql, self.engine, i * 4, 4);
                 bind(&mut args, *case_id)?;
                 bind(&mut args, *party_id)?;
                 bind(&mut args, role.clone())?;

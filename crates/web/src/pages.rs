@@ -469,12 +469,12 @@ impl ErrorPage {
     /// The dictionary keys of the standard title and message for a status.
     pub fn standard_keys(status: u16) -> (&'static str, &'static str) {
         match status {
-            400 => ("error.400.title", "error.400.message"),
             401 => ("error.401.title", "error.401.message"),
             403 => ("error.403.title", "error.403.message"),
             404 => ("error.404.title", "error.404.message"),
             409 => ("error.409.title", "error.409.message"),
             423 => ("error.423.title", "error.423.message"),
+            // 400 and any other client error
             400..=499 => ("error.400.title", "error.400.message"),
             _ => ("error.500.title", "error.500.message"),
         }

@@ -252,7 +252,13 @@ async fn case_list(
             filter,
             query_string_without_page,
         };
-        return html(StatusCode::OK, render_page(&results));
+        let mut resp = html(StatusCode::OK, render_page(&results));
+        // Full page and fragment share a URL; caches must tell them apart.
+        resp.headers_mut().insert(
+            axum::http::header::VARY,
+            axum::http::HeaderValue::from_static("HX-Request"),
+        );
+        return resp;
     }
     let options = match app.filter_options(actor).await {
         Ok(o) => o,
@@ -267,7 +273,12 @@ async fn case_list(
         options,
         query_string_without_page,
     };
-    html(StatusCode::OK, render_page(&p))
+    let mut resp = html(StatusCode::OK, render_page(&p));
+    resp.headers_mut().insert(
+        axum::http::header::VARY,
+        axum::http::HeaderValue::from_static("HX-Request"),
+    );
+    resp
 }
 
 /// A case by id, or by its case number (either bracket style).
