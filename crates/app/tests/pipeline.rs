@@ -61,8 +61,8 @@ fn filing(court_id: i64) -> FileCase {
         court_id,
         case_type: CaseType::First,
         basis: Basis::new(
-            "孟州市人民法院".into(),
-            "（2024）豫0883民初88号".into(),
+            "孟州市人民法院",
+            "（2024）豫0883民初88号",
             BasisKind::Judgment,
             NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
             NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
