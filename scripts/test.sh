@@ -13,4 +13,12 @@ if [ -n "${ZHIXING_TEST_PG_URL:-}" ]; then
 else
   echo "Testing on SQLite only: set ZHIXING_TEST_PG_URL to include PostgreSQL"
 fi
-exec cargo test --workspace "$@"
+# Doc tests are skipped (--all-targets): the crates keep their examples in tests.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cargo test --workspace --all-targets "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+# One closing line for the whole run, summed over every test binary.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"
