@@ -595,6 +595,52 @@ async fn lists_stay_within_the_users_courts_and_filter() {
             by_name.items.iter().any(|c| c.id == first.id),
             "{label}: search by name {name}"
         );
+        // Short and long searches take different paths on SQLite (scan vs trigram index).
+        let two: String = name.chars().take(2).collect();
+        let short = app
+            .list_cases(
+                &sup,
+                &CaseFilter {
+                    q: Some(two.clone()),
+                    per_page: 100,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(
+            short.total >= by_name.total
+                && short
+                    .items
+                    .iter()
+                    .all(|c| format!("{}{}", c.applicants, c.debtors).contains(&two)),
+            "{label}"
+        );
+        let wild = app
+            .list_cases(
+                &sup,
+                &CaseFilter {
+                    q: Some("%".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(wild.total, 0, "{label}: % is a character, not a wildcard");
+        let court_part = app
+            .list_cases(
+                &sup,
+                &CaseFilter {
+                    q: Some("豫0883执".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            court_part.total, mine.total,
+            "{label}: part of a case number"
+        );
         let page2 = app
             .list_cases(
                 &sup,

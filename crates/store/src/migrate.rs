@@ -1,15 +1,36 @@
-//! A small migration runner: one folder of SQL files applied in order on either engine, with the
-//! single engine difference (the auto-increment key) written as `{ID}`.
+//! A small migration runner: one folder of SQL files applied in order on either engine. Shared
+//! files write the one engine difference (the auto-increment key) as `{ID}`; what only one engine
+//! has (its own text-search index) sits in `NNNN_name.sqlite.sql` / `NNNN_name.postgres.sql`.
 
 use sqlx::Executor;
 
 use crate::db::{Engine, Store, StoreResult};
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+/// A migration: SQL for both engines, plus what only one engine has (its own text search).
+struct Migration {
+    version: i64,
+    name: &'static str,
+    common: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        common: include_str!("../migrations/0001_foundation.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 2,
+        name: "search",
+        common: "",
+        sqlite: include_str!("../migrations/0002_search.sqlite.sql"),
+        postgres: include_str!("../migrations/0002_search.postgres.sql"),
+    },
+];
 
 fn dialect(sql: &str, engine: Engine) -> String {
     let id = match engine {
@@ -19,18 +40,36 @@ fn dialect(sql: &str, engine: Engine) -> String {
     sql.replace("{ID}", id)
 }
 
-fn statements(sql: &str) -> impl Iterator<Item = String> + '_ {
-    let without_comments: String = sql
-        .lines()
-        .filter(|l| !l.trim_start().starts_with("--"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    without_comments
-        .split(';')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .into_iter()
+/// Splits a file into statements at `;` line ends, keeping a trigger's `BEGIN … END;` whole.
+fn statements(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut in_trigger = false;
+    for line in sql.lines() {
+        let t = line.trim();
+        if t.starts_with("--") || t.is_empty() {
+            continue;
+        }
+        if t.to_ascii_uppercase().starts_with("CREATE TRIGGER") {
+            in_trigger = true;
+        }
+        current.push_str(line);
+        current.push('\n');
+        let ends = if in_trigger {
+            t.eq_ignore_ascii_case("END;")
+        } else {
+            t.ends_with(';')
+        };
+        if ends {
+            out.push(current.trim().trim_end_matches(';').to_string());
+            current.clear();
+            in_trigger = false;
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current.trim().to_string());
+    }
+    out
 }
 
 pub(crate) async fn run(store: &Store) -> StoreResult<()> {
@@ -42,13 +81,20 @@ pub(crate) async fn run(store: &Store) -> StoreResult<()> {
     let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
         .fetch_all(pool)
         .await?;
-    for (version, name, sql) in MIGRATIONS {
+    for m in MIGRATIONS {
+        let (version, name) = (&m.version, &m.name);
         if applied.contains(version) {
             continue;
         }
+        let own = match store.engine() {
+            Engine::Sqlite => m.sqlite,
+            Engine::Postgres => m.postgres,
+        };
         let mut tx = pool.begin().await?;
-        for stmt in statements(&dialect(sql, store.engine())) {
-            tx.execute(stmt.as_str()).await?;
+        for sql in [m.common, own] {
+            for stmt in statements(&dialect(sql, store.engine())) {
+                tx.execute(stmt.as_str()).await?;
+            }
         }
         sqlx::query(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
@@ -62,4 +108,17 @@ pub(crate) async fn run(store: &Store) -> StoreResult<()> {
         tracing::info!(version, name, "applied migration");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn triggers_stay_whole() {
+        let sql = "CREATE TABLE a (x BIGINT);\n-- note\nCREATE TRIGGER t AFTER INSERT ON a BEGIN\n  INSERT INTO b VALUES (1);\n  INSERT INTO b VALUES (2);\nEND;\nCREATE INDEX i ON a(x);";
+        let s = statements(sql);
+        assert_eq!(s.len(), 3);
+        assert!(s[1].contains("VALUES (2);") && s[1].ends_with("END"));
+    }
 }

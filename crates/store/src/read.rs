@@ -3,7 +3,7 @@
 use sqlx::any::AnyArguments;
 use sqlx::Row;
 
-use crate::db::{Store, StoreResult};
+use crate::db::{Engine, Store, StoreResult};
 use crate::rows::*;
 use crate::write::bind;
 
@@ -98,31 +98,39 @@ impl Store {
             where_sql.push_str(&format!("${}", values.len()));
         }
         where_sql.push(')');
-        let mut cond = |sql: &str, v: Val| {
+        let mut cond = |sql: &str, v: Val, after: &str| {
             values.push(v);
-            where_sql.push_str(&format!(" AND {sql}${}", values.len()));
+            where_sql.push_str(&format!(" AND {sql}${}{after}", values.len()));
         };
         if let Some(s) = &q.stage {
-            cond("c.stage = ", Val::S(s.clone()));
+            cond("c.stage = ", Val::S(s.clone()), "");
         }
         if let Some(t) = q.team_id {
-            cond("c.team_id = ", Val::I(t));
+            cond("c.team_id = ", Val::I(t), "");
         }
         if let Some(o) = q.officer_id {
-            cond("c.officer_id = ", Val::I(o));
+            cond("c.officer_id = ", Val::I(o), "");
         }
         if let Some(t) = &q.case_type {
-            cond("c.case_type = ", Val::S(t.clone()));
+            cond("c.case_type = ", Val::S(t.clone()), "");
         }
         if let Some(y) = q.year {
-            cond("c.year = ", Val::I(y));
+            cond("c.year = ", Val::I(y), "");
         }
         if let Some(text) = &q.text {
-            cond(
-                "c.search_text LIKE ",
-                Val::S(format!("%{}%", escape_like(text))),
-            );
-            where_sql.push_str(" ESCAPE '\\'");
+            let plain = !text.contains(['%', '_', '\\']);
+            if self.engine() == Engine::Sqlite && plain && text.chars().count() >= 3 {
+                // The FTS5 trigram index answers LIKE for three characters or more.
+                cond(
+                    "c.id IN (SELECT rowid FROM cases_fts WHERE cases_fts.search_text LIKE ",
+                    Val::S(format!("%{text}%")),
+                    ")",
+                );
+            } else {
+                // PostgreSQL's trigram GIN index serves this LIKE; on SQLite short text scans.
+                let pattern = format!("%{}%", escape_like(text));
+                cond("c.search_text LIKE ", Val::S(pattern), " ESCAPE '\\'");
+            }
         }
         let n = values.len();
         let total: i64 = sqlx::query_scalar_with(
