@@ -22,7 +22,7 @@ pub struct VerifyReport {
     pub broken: Option<ChainBreakReport>,
 }
 
-const PAGE: i64 = 5_000;
+const PAGE: i64 = 2_000;
 
 impl App {
     /// Verifies every court's chain. Chains are independent, so they are walked concurrently

@@ -30,6 +30,9 @@ pub enum Engine {
 pub struct Store {
     pub(crate) read: AnyPool,
     pub(crate) write: AnyPool,
+    /// SQLite only: a native read pool for long scans (audit verification), where the `Any`
+    /// layer's per-row conversion and small row buffer dominated the cost.
+    pub(crate) sqlite_scan: Option<sqlx::SqlitePool>,
     engine: Engine,
 }
 
@@ -63,9 +66,23 @@ impl Store {
                         .connect_with(opts)
                         .await?
                 };
+                let scan = if memory {
+                    None
+                } else {
+                    let native = sqlx::sqlite::SqliteConnectOptions::from_str(&url)?
+                        .read_only(true)
+                        .row_buffer_size(4096);
+                    Some(
+                        sqlx::sqlite::SqlitePoolOptions::new()
+                            .max_connections(4)
+                            .connect_with(native)
+                            .await?,
+                    )
+                };
                 Store {
                     read,
                     write,
+                    sqlite_scan: scan,
                     engine,
                 }
             }
@@ -78,6 +95,7 @@ impl Store {
                 Store {
                     read: pool.clone(),
                     write: pool,
+                    sqlite_scan: None,
                     engine,
                 }
             }
@@ -91,6 +109,9 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        if let Some(p) = &self.sqlite_scan {
+            p.close().await;
+        }
         self.read.close().await;
         self.write.close().await;
     }

@@ -234,14 +234,22 @@ impl Store {
         after_seq: i64,
         limit: i64,
     ) -> StoreResult<Vec<EventRow>> {
-        Ok(sqlx::query_as(&format!(
-            "{EVENT_SELECT} WHERE e.court_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3"
-        ))
-        .bind(court_id)
-        .bind(after_seq)
-        .bind(limit)
-        .fetch_all(&self.read)
-        .await?)
+        let sql =
+            format!("{EVENT_SELECT} WHERE e.court_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3");
+        if let Some(native) = &self.sqlite_scan {
+            return Ok(sqlx::query_as(&sql)
+                .bind(court_id)
+                .bind(after_seq)
+                .bind(limit)
+                .fetch_all(native)
+                .await?);
+        }
+        Ok(sqlx::query_as(&sql)
+            .bind(court_id)
+            .bind(after_seq)
+            .bind(limit)
+            .fetch_all(&self.read)
+            .await?)
     }
 }
 
