@@ -2,6 +2,7 @@
 //! Everything a user types is parsed into a type here that exists only when valid.
 #![forbid(unsafe_code)]
 
+pub mod assignment;
 pub mod audit;
 pub mod basis;
 pub mod case;
@@ -14,6 +15,8 @@ pub mod lifecycle;
 pub mod money;
 pub mod party;
 pub mod role;
+pub mod roster;
 pub mod team;
+pub mod triage;
 
 pub use error::{DomainError, DomainResult};
