@@ -30,6 +30,8 @@ pub struct FileCase {
     pub claim: Fen,
     pub applicants: Vec<Party>,
     pub debtors: Vec<Party>,
+    /// The reception record this filing comes from, if the applicant came to the window.
+    pub reception_id: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -51,6 +53,7 @@ pub enum Command {
         role: Role,
         password_hash: String,
     },
+    RecordReception(Box<crate::intake::ReceptionInput>),
     FileCase(FileCase),
     /// An action on one case, against the version the user saw.
     Case {
@@ -66,6 +69,8 @@ pub struct Outcome {
     pub id: Option<i64>,
     pub version: Option<i64>,
     pub case_number: Option<String>,
+    /// For a reception record: the code the applicant registers with on the portal.
+    pub binding_code: Option<String>,
 }
 
 use Role::*;
@@ -77,6 +82,7 @@ pub fn allowed_roles(cmd: &Command) -> &'static [Role] {
             &[Administrator]
         }
         Command::FileCase(_) => &[Clerk, ReceptionOfficer],
+        Command::RecordReception(_) => &[ReceptionOfficer, Clerk],
         Command::Case { action, .. } => match action {
             CaseAction::AssignTeam { .. } => &[TeamLeader, BureauChief],
             CaseAction::AssignOfficer { .. } => &[TeamLeader, Judge, BureauChief],
@@ -183,6 +189,7 @@ impl App {
                 }
             }
             Command::FileCase(f) => self.file_case(actor, &cmd, f).await?,
+            Command::RecordReception(r) => self.record_reception(actor, *r).await?,
             Command::Case {
                 case_id,
                 version,
@@ -308,23 +315,39 @@ impl App {
             filed_at: tx.now,
         };
         let case_id = tx.insert_case(&new).await?;
+        if let Some(r) = f.reception_id {
+            tx.link_reception(r, case_id).await?;
+        }
+        let filed = Happened {
+            kind: EventKind::CaseFiled,
+            payload: json!({"case_number": number, "case_type": f.case_type.key(), "claim_fen": f.claim.0, "reception_id": f.reception_id}),
+        };
+        let mut events = vec![case_event(actor, f.court_id, case_id, tx.now, &filed)];
+        let today = crate::intake::shanghai_date(tx.now);
         for (role, list) in [("applicant", &f.applicants), ("debtor", &f.debtors)] {
             for (pos, p) in list.iter().enumerate() {
                 let pid = tx.insert_party(&new_party(p)).await?;
                 tx.link_party(case_id, pid, role, pos as i64).await?;
+                // Same-day network inquiry for every debtor (the Jiaozuo practice).
+                if role == "debtor" {
+                    let task = tx
+                        .insert_inquiry_task(f.court_id, case_id, pid, &p.name, &today)
+                        .await?;
+                    let started = Happened {
+                        kind: EventKind::InquiryStarted,
+                        payload: json!({"task_id": task, "summary": format!("对被执行人{}发起网络查控", p.name)}),
+                    };
+                    events.push(case_event(actor, f.court_id, case_id, tx.now, &started));
+                }
             }
         }
-        let filed = Happened {
-            kind: EventKind::CaseFiled,
-            payload: json!({"case_number": number, "case_type": f.case_type.key(), "claim_fen": f.claim.0}),
-        };
-        let ev = case_event(actor, f.court_id, case_id, tx.now, &filed);
-        tx.append_events(&[ev]).await?;
+        tx.append_events(&events).await?;
         tx.commit().await?;
         Ok(Outcome {
             id: Some(case_id),
             version: Some(1),
             case_number: Some(number),
+            ..Default::default()
         })
     }
 
@@ -374,6 +397,7 @@ impl App {
             id: Some(case_id),
             version: Some(new_version),
             case_number: Some(row.case_number),
+            ..Default::default()
         })
     }
 

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod commands;
 pub mod demo;
 pub mod error;
+pub mod intake;
 pub mod queries;
 pub mod setup;
 pub mod verify;

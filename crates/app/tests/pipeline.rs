@@ -71,6 +71,7 @@ fn filing(court_id: i64) -> FileCase {
         claim: Fen::from_yuan(38_000),
         applicants: vec![person("张三", "41088319800101123")],
         debtors: vec![person("李四", "41088319850505456")],
+        reception_id: None,
     }
 }
 
@@ -184,7 +185,12 @@ async fn filing_numbers_cases_in_sequence_and_writes_the_trail() {
             "{label}"
         );
         let timeline = app.case_timeline(&clerk, a.id.unwrap()).await.unwrap();
-        assert_eq!(timeline.len(), 1);
+        assert_eq!(
+            timeline.len(),
+            2,
+            "{label}: filing and the same-day inquiry"
+        );
+        assert!(timeline[1].text_zh.starts_with("发起网络查控"));
         assert!(
             timeline[0].text_zh.starts_with("立案："),
             "{label}: {}",

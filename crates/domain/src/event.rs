@@ -37,6 +37,7 @@ event_kinds! {
     CourtRegistered => "court_registered", "登记法院", "registered the court";
     UserCreated => "user_created", "创建用户", "created a user";
     TeamCreated => "team_created", "组建团队", "formed a team";
+    ReceptionRecorded => "reception_recorded", "初次接待登记", "recorded a reception visit";
     CaseFiled => "case_filed", "立案", "filed the case";
     TeamAssigned => "team_assigned", "分流至团队", "routed the case to a team";
     OfficerAssigned => "officer_assigned", "分案至承办人", "assigned the officer";

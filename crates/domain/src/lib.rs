@@ -14,6 +14,7 @@ pub mod ids;
 pub mod lifecycle;
 pub mod money;
 pub mod party;
+pub mod reception;
 pub mod role;
 pub mod roster;
 pub mod team;

@@ -11,6 +11,7 @@
 
 mod bulk;
 mod db;
+mod intake;
 mod migrate;
 mod read;
 pub mod rows;

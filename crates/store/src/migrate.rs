@@ -30,6 +30,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0002_search.sqlite.sql"),
         postgres: include_str!("../migrations/0002_search.postgres.sql"),
     },
+    Migration {
+        version: 3,
+        name: "intake",
+        common: include_str!("../migrations/0003_intake.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn dialect(sql: &str, engine: Engine) -> String {

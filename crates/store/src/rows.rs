@@ -161,3 +161,40 @@ pub struct CaseQuery {
     pub limit: i64,
     pub offset: i64,
 }
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReceptionRow {
+    pub id: i64,
+    pub court_id: i64,
+    pub officer_id: Option<i64>,
+    pub officer_name: String,
+    pub applicant_name: String,
+    pub record: String,
+    pub binding_code: String,
+    pub case_id: Option<i64>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InquiryTaskRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub party_id: i64,
+    pub debtor_name: String,
+    pub status: String,
+    pub due_on: String,
+    pub created_at: i64,
+    pub completed_at: Option<i64>,
+}
+
+/// A case that may be the same matter as one about to be filed.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DuplicateRow {
+    pub id: i64,
+    pub case_number: String,
+    pub court_id: i64,
+    pub stage: String,
+    pub applicant_names: String,
+    pub debtor_names: String,
+    pub filed_at: i64,
+}
