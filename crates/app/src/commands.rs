@@ -199,6 +199,13 @@ impl App {
                     .await?
             }
         };
+        // After the commit, so that a concurrent reader cannot cache the old list again.
+        if matches!(
+            cmd,
+            Command::RegisterCourt { .. } | Command::CreateTeam { .. } | Command::CreateUser { .. }
+        ) {
+            self.staff_changed();
+        }
         Ok(outcome)
     }
 

@@ -25,7 +25,13 @@ pub use zhixing_store::Store;
 pub struct App {
     pub store: Store,
     courts: Arc<RwLock<CourtTree>>,
+    /// Filter choices (teams, officers) per viewing court: the list page shows them on every
+    /// load, and they change only when staff or teams do.
+    filter_options: Arc<std::sync::Mutex<FilterCache>>,
 }
+
+pub(crate) type FilterCache =
+    std::collections::HashMap<i64, (std::time::Instant, views::FilterOptions)>;
 
 impl App {
     pub async fn open(db_url: &str) -> AppResult<App> {
@@ -37,6 +43,7 @@ impl App {
         let app = App {
             store,
             courts: Arc::new(RwLock::new(CourtTree::default())),
+            filter_options: Arc::default(),
         };
         app.reload_courts().await?;
         Ok(app)
@@ -50,6 +57,14 @@ impl App {
 
     pub fn court_tree(&self) -> CourtTree {
         self.courts.read().expect("court cache poisoned").clone()
+    }
+
+    /// Forgets cached filter choices, after a change to teams or staff.
+    pub(crate) fn staff_changed(&self) {
+        self.filter_options
+            .lock()
+            .expect("filter cache poisoned")
+            .clear();
     }
 
     pub(crate) fn with_courts<T>(&self, f: impl FnOnce(&CourtTree) -> T) -> T {

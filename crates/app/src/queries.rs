@@ -170,6 +170,27 @@ impl App {
     }
 
     pub async fn filter_options(&self, actor: &Actor) -> AppResult<FilterOptions> {
+        // Another instance's change shows within a minute; this instance's at once.
+        const FRESH: std::time::Duration = std::time::Duration::from_secs(60);
+        if let Some((at, opts)) = self
+            .filter_options
+            .lock()
+            .expect("filter cache poisoned")
+            .get(&actor.court_id)
+        {
+            if at.elapsed() < FRESH {
+                return Ok(opts.clone());
+            }
+        }
+        let opts = self.load_filter_options(actor).await?;
+        self.filter_options
+            .lock()
+            .expect("filter cache poisoned")
+            .insert(actor.court_id, (std::time::Instant::now(), opts.clone()));
+        Ok(opts)
+    }
+
+    async fn load_filter_options(&self, actor: &Actor) -> AppResult<FilterOptions> {
         let courts = self.with_courts(|t| {
             actor
                 .visible_courts
