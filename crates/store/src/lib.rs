@@ -16,6 +16,7 @@ mod migrate;
 mod read;
 pub mod rows;
 mod session;
+mod settings;
 pub mod testing;
 mod write;
 
