@@ -32,6 +32,9 @@ pub struct FileCase {
     pub debtors: Vec<Party>,
     /// The reception record this filing comes from, if the applicant came to the window.
     pub reception_id: Option<i64>,
+    /// Facts for triage: special flags (涉黑恶 …) and whether the debtor can easily be found.
+    pub flags: std::collections::BTreeSet<zhixing_domain::triage::CaseFlag>,
+    pub debtor_locatable: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -289,6 +292,34 @@ impl App {
         let debtor_ids: Vec<&str> = f.debtors.iter().map(|p| p.identity.number()).collect();
         lifecycle::check_filing(f.claim, &applicant_ids, &debtor_ids)?;
 
+        // Triage and assignment are decided before the write, from what is committed now.
+        let debtor_numbers: Vec<String> = debtor_ids.iter().map(|s| s.to_string()).collect();
+        let facts = zhixing_domain::triage::TriageFacts {
+            case_type: f.case_type,
+            claim: f.claim,
+            applicants: f.applicants.len() as u32,
+            debtors: f.debtors.len() as u32,
+            debtor_locatable: f.debtor_locatable,
+            debtor_has_open_cases: self
+                .store
+                .debtor_has_open_cases(&[f.court_id], &debtor_numbers)
+                .await?,
+            flags: f.flags.clone(),
+        };
+        let filed_state = CaseState {
+            stage: Stage::Filed,
+            held: Fen(0),
+            recovered: Fen(0),
+            suspended: false,
+            locked: false,
+            closing_mode: None,
+            team_id: None,
+            officer_id: None,
+        };
+        let (state, routed) = self
+            .route_and_assign(f.court_id, filed_state, &facts)
+            .await?;
+
         let mut tx = self.store.begin_write().await?;
         let year = shanghai_year(tx.now);
         let key = SequenceKey {
@@ -308,14 +339,14 @@ impl App {
             year: i64::from(year),
             case_type: f.case_type.key().to_string(),
             seq,
-            stage: Stage::Filed.key().to_string(),
+            stage: state.stage.key().to_string(),
             claim_fen: f.claim.0,
             basis_court: f.basis.issuing_court.clone(),
             basis_number: f.basis.instrument_number.clone(),
             basis_kind: f.basis.kind.key().to_string(),
             basis_date: f.basis.effective_date.format("%Y-%m-%d").to_string(),
-            team_id: None,
-            officer_id: None,
+            team_id: state.team_id,
+            officer_id: state.officer_id,
             search_text: search_text(&number, &f.applicants, &f.debtors),
             applicant_names,
             debtor_names,
@@ -347,6 +378,9 @@ impl App {
                     events.push(case_event(actor, f.court_id, case_id, tx.now, &started));
                 }
             }
+        }
+        for h in &routed {
+            events.push(case_event(actor, f.court_id, case_id, tx.now, h));
         }
         tx.append_events(&events).await?;
         tx.commit().await?;

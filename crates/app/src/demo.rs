@@ -20,6 +20,7 @@ use zhixing_domain::lifecycle::{decide, CaseAction, CaseState, Happened};
 use zhixing_domain::money::Fen;
 use zhixing_domain::role::Role;
 use zhixing_domain::team::TeamKind;
+use zhixing_domain::triage::{CaseFlag, TriageFacts};
 use zhixing_store::rows::CaseRow;
 use zhixing_store::{NewEvent, NewParty};
 
@@ -554,7 +555,7 @@ fn generate_case(
         );
     }
 
-    walk(rng, &mut h, court, s, claim, clerk)?;
+    walk(rng, &mut h, court, s, claim, debtors, clerk)?;
 
     row.stage = h.state.stage.key().to_string();
     row.suspended = i64::from(h.state.suspended);
@@ -652,31 +653,32 @@ fn walk(
     court: &CityCourt,
     s: &Skeleton,
     claim: Fen,
+    debtors: u32,
     clerk: &Staff,
 ) -> AppResult<()> {
-    // Triage as the courts' rules do it (RULES.md §6), with the reason spelt out.
-    let small = Fen::from_yuan(50_000);
-    let want = if s.case_type == CaseType::Preservation || claim < small {
-        TeamKind::Fast
-    } else if claim.0 >= Fen::from_yuan(5_000_000).0 && rng.gen_bool(0.3) {
-        TeamKind::Special
-    } else {
-        TeamKind::Ordinary
-    };
+    // Triage with the court's own preset rules (RULES.md §6), exactly as filing does.
+    let mut facts = TriageFacts::new(s.case_type, claim);
+    facts.debtors = debtors;
+    facts.debtor_locatable = rng.gen_bool(0.92);
+    if claim.0 >= Fen::from_yuan(5_000_000).0 && rng.gen_bool(0.3) {
+        facts.flags.insert(CaseFlag::MajorDifficult);
+    }
+    let rules = crate::triage::preset_for(&court.code);
+    let routing = rules
+        .route(&facts)
+        .ok_or_else(|| AppError::Internal("demo preset left a case unrouted".into()))?;
     let team = court
         .teams
         .iter()
-        .find(|t| t.kind == want)
+        .find(|t| t.kind == routing.target)
         .or_else(|| court.teams.iter().find(|t| t.kind == TeamKind::Ordinary))
         .ok_or_else(|| AppError::Internal("demo court has no ordinary team".into()))?;
-    let reason = match want {
-        TeamKind::Fast if s.case_type == CaseType::Preservation => {
-            "财产保全案件 → 速执团队".to_string()
-        }
-        TeamKind::Fast => format!("标的额 {claim} 元 < 50,000 元，且非特殊案件 → 速执团队"),
-        TeamKind::Special => format!("标的额 {claim} 元，重大疑难案件 → 特执团队"),
-        _ => format!("标的额 {claim} 元 ≥ 50,000 元 → 普执团队"),
-    };
+    let reason = format!(
+        "按分流规则第 {} 条「{}」：{}",
+        routing.rule_index + 1,
+        routing.rule_name,
+        routing.reason_zh
+    );
     let chief = &court.chief;
     let fast = team.kind == TeamKind::Fast;
     if !h.act(

@@ -14,6 +14,7 @@ use zhixing_domain::lifecycle;
 use zhixing_domain::money::Fen;
 use zhixing_domain::party::Party;
 use zhixing_domain::reception::{binding_code_from, Agent, AssetLead, Checklist};
+use zhixing_domain::triage::CaseFlag;
 use zhixing_store::rows::DuplicateRow;
 use zhixing_store::{NewEvent, StoreError};
 
@@ -55,8 +56,16 @@ pub fn shanghai_date(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+pub fn parse_flags(keys: &[String]) -> AppResult<std::collections::BTreeSet<CaseFlag>> {
+    Ok(keys
+        .iter()
+        .map(|k| CaseFlag::from_key(k))
+        .collect::<Result<_, _>>()?)
+}
+
 fn check_reception(r: &ReceptionInput) -> AppResult<()> {
     r.checklist.check()?;
+    parse_flags(&r.flags)?;
     if !r.applicant_confirmed {
         return Err(AppError::invalid(
             "reception.not_confirmed",
@@ -179,6 +188,8 @@ impl App {
             applicants: vec![r.applicant],
             debtors: r.debtors,
             reception_id: Some(reception_id),
+            flags: parse_flags(&r.flags)?,
+            debtor_locatable: r.debtor_locatable,
         };
         self.execute(actor, Command::FileCase(f)).await
     }

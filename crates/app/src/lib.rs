@@ -11,6 +11,7 @@ pub mod error;
 pub mod intake;
 pub mod queries;
 pub mod setup;
+pub mod triage;
 pub mod verify;
 pub mod views;
 

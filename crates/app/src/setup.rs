@@ -53,6 +53,7 @@ const SIX_TEAMS: &[(TeamKind, &str)] = &[
 const DEFAULT_TEAMS: &[(TeamKind, &str)] = &[
     (TeamKind::Fast, "快执团队"),
     (TeamKind::Ordinary, "普执团队"),
+    (TeamKind::Special, "特执团队"),
     (TeamKind::Dormant, "终本管理团队"),
     (TeamKind::Routine, "事务集约团队"),
 ];

@@ -206,6 +206,8 @@ async fn clerks_filing_at_the_same_moment_get_consecutive_numbers() {
                     applicants: vec![person("王申请", "41088319700101001")],
                     debtors: vec![person("刘被执", "41088319750202002")],
                     reception_id: None,
+                    flags: Default::default(),
+                    debtor_locatable: true,
                 };
                 app.execute(&who, Command::FileCase(f))
                     .await

@@ -72,6 +72,8 @@ fn filing(court_id: i64) -> FileCase {
         applicants: vec![person("张三", "41088319800101123")],
         debtors: vec![person("李四", "41088319850505456")],
         reception_id: None,
+        flags: Default::default(),
+        debtor_locatable: true,
     }
 }
 
@@ -185,12 +187,27 @@ async fn filing_numbers_cases_in_sequence_and_writes_the_trail() {
             "{label}"
         );
         let timeline = app.case_timeline(&clerk, a.id.unwrap()).await.unwrap();
-        assert_eq!(
-            timeline.len(),
-            2,
-            "{label}: filing and the same-day inquiry"
+        // Filed, inquired the same day, routed by the court's rules and assigned by least load.
+        let texts: Vec<&str> = timeline.iter().map(|e| e.text_zh.as_str()).collect();
+        assert!(texts[1].starts_with("发起网络查控"), "{label}: {texts:?}");
+        assert!(
+            texts.iter().any(|t| t.starts_with("分流至团队：速执团队")
+                && t.contains("38,000.00 元 < 50,000.00 元")),
+            "{label}: {texts:?}"
         );
-        assert!(timeline[1].text_zh.starts_with("发起网络查控"));
+        assert!(
+            texts.iter().any(|t| t.starts_with("分案至承办人")),
+            "{label}: {texts:?}"
+        );
+        let detail = app.case_detail(&clerk, a.id.unwrap()).await.unwrap();
+        assert_eq!(detail.stage, Stage::Assigned, "{label}");
+        assert_eq!(detail.team_name.as_deref(), Some("速执团队"));
+        // The second case goes to the other fast-team officer: least load.
+        let db = app.case_detail(&clerk, b.id.unwrap()).await.unwrap();
+        assert_ne!(
+            db.officer_name, detail.officer_name,
+            "{label}: load spreads"
+        );
         assert!(
             timeline[0].text_zh.starts_with("立案："),
             "{label}: {}",
@@ -400,7 +417,7 @@ async fn roles_stale_versions_and_domain_rules_are_enforced() {
         demo_city(&app, 0).await;
         let clerk = actor(&app, "mz_clerk").await;
         let chief = actor(&app, "mz_chief").await;
-        let officer = actor(&app, "mz_t1_officer1").await;
+        let officer = actor(&app, "mz_t2_officer1").await;
         let id = app
             .execute(&clerk, Command::FileCase(filing(clerk.court_id)))
             .await

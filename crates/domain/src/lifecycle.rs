@@ -161,6 +161,15 @@ pub fn decide(state: &CaseState, action: &CaseAction) -> DomainResult<(CaseState
             team_name,
             reason,
         } => {
+            // Routing by rule and a leader's override both say why (the override is audited).
+            let reason = reason_required(reason)?;
+            if state.team_id == Some(*team_id) {
+                return Err(refuse(
+                    "case.same_team",
+                    "案件已在该团队办理",
+                    "the case is already with this team",
+                ));
+            }
             next.team_id = Some(*team_id);
             events.push(happened(
                 EventKind::TeamAssigned,
