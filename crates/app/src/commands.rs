@@ -57,6 +57,13 @@ pub enum Command {
         password_hash: String,
     },
     RecordReception(Box<crate::intake::ReceptionInput>),
+    /// A court's configuration document (triage rules, assignment weights), checked before saving.
+    SaveSetting {
+        court_id: i64,
+        key: String,
+        value: String,
+        expected_version: i64,
+    },
     FileCase(FileCase),
     /// An action on one case, against the version the user saw.
     Case {
@@ -86,6 +93,7 @@ pub fn allowed_roles(cmd: &Command) -> &'static [Role] {
         }
         Command::FileCase(_) => &[Clerk, ReceptionOfficer],
         Command::RecordReception(_) => &[ReceptionOfficer, Clerk],
+        Command::SaveSetting { .. } => &[Administrator],
         Command::Case { action, .. } => match action {
             CaseAction::AssignTeam { .. } => &[TeamLeader, BureauChief],
             CaseAction::AssignOfficer { .. } => &[TeamLeader, Judge, BureauChief],
@@ -113,9 +121,10 @@ fn may_write_court(actor: &Actor, court_id: i64, cmd: &Command) -> bool {
             action: CaseAction::Lock { .. } | CaseAction::Unlock { .. },
             ..
         } => true,
-        Command::CreateTeam { .. } | Command::CreateUser { .. } | Command::RegisterCourt { .. } => {
-            true
-        }
+        Command::CreateTeam { .. }
+        | Command::CreateUser { .. }
+        | Command::RegisterCourt { .. }
+        | Command::SaveSetting { .. } => true,
         _ => actor.court_id == court_id,
     }
 }
@@ -193,6 +202,33 @@ impl App {
             }
             Command::FileCase(f) => self.file_case(actor, &cmd, f).await?,
             Command::RecordReception(r) => self.record_reception(actor, *r).await?,
+            Command::SaveSetting {
+                court_id,
+                key,
+                value,
+                expected_version,
+            } => {
+                self.court_scope(actor, court_id, &cmd)?;
+                self.check_setting(court_id, &key, &value).await?;
+                let mut tx = self.store.begin_write().await?;
+                let version = tx
+                    .save_court_setting(court_id, &key, &value, expected_version, actor.user_id)
+                    .await?;
+                let payload: serde_json::Value = serde_json::from_str(&value).unwrap_or_default();
+                let ev = court_event(
+                    actor,
+                    court_id,
+                    tx.now,
+                    EventKind::SettingsChanged,
+                    json!({"key": key, "title": setting_title(&key), "version": version, "value": payload}),
+                );
+                tx.append_events(&[ev]).await?;
+                tx.commit().await?;
+                Outcome {
+                    version: Some(version),
+                    ..Default::default()
+                }
+            }
             Command::Case {
                 case_id,
                 version,
@@ -644,4 +680,36 @@ fn username_rules(u: &str) -> AppResult<String> {
         ));
     }
     Ok(u.to_string())
+}
+
+/// The name of a setting as the timeline shows it.
+pub fn setting_title(key: &str) -> &'static str {
+    match key {
+        crate::triage::TRIAGE_SETTING => "繁简分流规则",
+        crate::triage::WEIGHTS_SETTING => "分案负荷权重",
+        _ => "本院设置",
+    }
+}
+
+impl App {
+    /// Refuses a setting document that does not parse or does not fit the court.
+    async fn check_setting(&self, court_id: i64, key: &str, value: &str) -> AppResult<()> {
+        match key {
+            crate::triage::TRIAGE_SETTING => {
+                let rules = zhixing_domain::triage::RuleSet::from_json(value)?;
+                rules.validate(&self.team_kinds(court_id).await?)?;
+            }
+            crate::triage::WEIGHTS_SETTING => {
+                zhixing_domain::assignment::LoadWeights::from_json(value)?;
+            }
+            other => {
+                return Err(AppError::invalid(
+                    "setting.unknown",
+                    format!("未知的设置项：{other}"),
+                    format!("unknown setting: {other}"),
+                ))
+            }
+        }
+        Ok(())
+    }
 }

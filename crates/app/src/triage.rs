@@ -126,3 +126,143 @@ impl App {
         Ok((state, events))
     }
 }
+
+/// How a rule set would have routed a court's recent cases, against where they are today.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TriageSimulation {
+    pub months: u32,
+    pub cases: usize,
+    /// Cases the new rules would send to another team than the one they are with.
+    pub changed: usize,
+    pub teams: Vec<TeamLoad>,
+    /// A few of the changed cases, for the administrator to check by eye.
+    pub examples: Vec<SimulatedCase>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TeamLoad {
+    pub team_id: Option<i64>,
+    pub name: String,
+    pub today: usize,
+    pub simulated: usize,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SimulatedCase {
+    pub case_id: i64,
+    pub case_number: String,
+    pub today: String,
+    pub simulated: String,
+    pub reason_zh: String,
+}
+
+impl App {
+    /// Routes the last `months` months of a court's cases with `rules`. Flags and locatability
+    /// are not stored on old cases, so they count as ordinary, locatable and unrelated.
+    pub async fn simulate_triage(
+        &self,
+        actor: &crate::Actor,
+        court_id: i64,
+        rules: &RuleSet,
+        months: u32,
+    ) -> AppResult<TriageSimulation> {
+        if !actor.can_see_court(court_id) {
+            return Err(AppError::NotFound);
+        }
+        let months = months.clamp(1, 36);
+        let since = zhixing_store::now_ms() - i64::from(months) * 30 * 86_400_000;
+        let teams = self.store.teams(&[court_id]).await?;
+        let rows = self.store.cases_for_simulation(court_id, since).await?;
+        let mut loads: Vec<TeamLoad> = teams
+            .iter()
+            .map(|t| TeamLoad {
+                team_id: Some(t.id),
+                name: t.name.clone(),
+                today: 0,
+                simulated: 0,
+            })
+            .collect();
+        loads.push(TeamLoad {
+            team_id: None,
+            name: "未分流 / not routed".into(),
+            today: 0,
+            simulated: 0,
+        });
+        let slot = |loads: &[TeamLoad], team: Option<i64>| {
+            loads
+                .iter()
+                .position(|l| l.team_id == team)
+                .unwrap_or(loads.len() - 1)
+        };
+        let mut changed = 0;
+        let mut examples = Vec::new();
+        for r in &rows {
+            let Ok(case_type) = CaseType::from_key(&r.case_type) else {
+                continue;
+            };
+            let mut facts = TriageFacts::new(case_type, zhixing_domain::money::Fen(r.claim_fen));
+            facts.applicants = r.applicants.max(1) as u32;
+            facts.debtors = r.debtors.max(1) as u32;
+            let routed = rules.route(&facts);
+            let new_team = routed
+                .as_ref()
+                .and_then(|ro| {
+                    teams
+                        .iter()
+                        .find(|t| TeamKind::from_key(&t.kind).ok() == Some(ro.target))
+                })
+                .map(|t| t.id);
+            let today = slot(&loads, r.team_id);
+            let sim = slot(&loads, new_team);
+            loads[today].today += 1;
+            loads[sim].simulated += 1;
+            if today != sim {
+                changed += 1;
+                if examples.len() < 20 {
+                    examples.push(SimulatedCase {
+                        case_id: r.id,
+                        case_number: r.case_number.clone(),
+                        today: loads[today].name.clone(),
+                        simulated: loads[sim].name.clone(),
+                        reason_zh: routed.map(|ro| ro.reason_zh).unwrap_or_default(),
+                    });
+                }
+            }
+        }
+        Ok(TriageSimulation {
+            months,
+            cases: rows.len(),
+            changed,
+            teams: loads,
+            examples,
+        })
+    }
+
+    /// Saves a court's triage rules after checking them against the teams it has.
+    pub async fn save_triage_rules(
+        &self,
+        actor: &crate::Actor,
+        court_id: i64,
+        rules: &RuleSet,
+        expected_version: i64,
+    ) -> AppResult<i64> {
+        let cmd = crate::commands::Command::SaveSetting {
+            court_id,
+            key: TRIAGE_SETTING.to_string(),
+            value: rules.to_json(),
+            expected_version,
+        };
+        Ok(self.execute(actor, cmd).await?.version.unwrap_or_default())
+    }
+
+    /// The team kinds a court has, which its rules may route to.
+    pub async fn team_kinds(&self, court_id: i64) -> AppResult<Vec<TeamKind>> {
+        Ok(self
+            .store
+            .teams(&[court_id])
+            .await?
+            .iter()
+            .filter_map(|t| TeamKind::from_key(&t.kind).ok())
+            .collect())
+    }
+}

@@ -241,3 +241,106 @@ async fn clerks_filing_at_the_same_moment_get_consecutive_numbers() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn triage_rules_are_edited_checked_simulated_and_used() {
+    use zhixing_domain::team::TeamKind;
+    use zhixing_domain::triage::{Condition, RuleSet, TriageRule};
+    each_engine(|app, label| async move {
+        app.generate_demo(
+            DemoOptions {
+                cases: 300,
+                seed: 5,
+            },
+            |_| {},
+        )
+        .await
+        .unwrap();
+        let admin = actor(&app, "mz_admin").await;
+        let clerk = actor(&app, "mz_clerk").await;
+        let court = admin.court_id;
+        let (preset, version) = app.triage_rules(court).await.unwrap();
+        assert_eq!(version, 0, "{label}: the preset until saved");
+
+        // Everything to the ordinary team except preservation cases.
+        let rules = RuleSet::new(vec![
+            TriageRule::new(
+                "保全案件",
+                vec![Condition::CaseTypeIn(vec![CaseType::Preservation])],
+                TeamKind::Fast,
+            ),
+            TriageRule::new("其他案件", vec![], TeamKind::Ordinary),
+        ]);
+        let sim = app
+            .simulate_triage(&admin, court, &rules, 36)
+            .await
+            .unwrap();
+        assert!(sim.cases > 0 && sim.changed > 0, "{label}: {sim:?}");
+        let today: usize = sim.teams.iter().map(|t| t.today).sum();
+        let simulated: usize = sim.teams.iter().map(|t| t.simulated).sum();
+        assert_eq!((today, simulated), (sim.cases, sim.cases));
+        let same = app
+            .simulate_triage(&admin, court, &preset, 36)
+            .await
+            .unwrap();
+        assert!(
+            same.changed < sim.changed,
+            "{label}: the preset matches today's routing more closely"
+        );
+
+        // Only an administrator saves, only a complete rule set, only against the version seen.
+        assert_eq!(
+            app.save_triage_rules(&clerk, court, &rules, 0)
+                .await
+                .unwrap_err()
+                .status(),
+            403
+        );
+        let gap = RuleSet::new(vec![TriageRule::new(
+            "保全案件",
+            vec![Condition::CaseTypeIn(vec![CaseType::Preservation])],
+            TeamKind::Fast,
+        )]);
+        let err = app
+            .save_triage_rules(&admin, court, &gap, 0)
+            .await
+            .unwrap_err();
+        assert!(err.code().starts_with("triage."), "{label}: {err:?}");
+        let v = app
+            .save_triage_rules(&admin, court, &rules, 0)
+            .await
+            .unwrap();
+        assert_eq!(v, 1);
+        assert_eq!(
+            app.save_triage_rules(&admin, court, &rules, 0)
+                .await
+                .unwrap_err()
+                .status(),
+            409
+        );
+        assert_eq!(app.triage_rules(court).await.unwrap(), (rules.clone(), 1));
+
+        // Filing now follows the saved rules.
+        let f = FileCase {
+            court_id: court,
+            case_type: CaseType::First,
+            basis: basis(),
+            claim: Fen::from_yuan(2_000),
+            applicants: vec![person("王申请", "41088319700101001")],
+            debtors: vec![person("刘被执", "41088319750202002")],
+            reception_id: None,
+            flags: Default::default(),
+            debtor_locatable: true,
+        };
+        let id = app
+            .execute(&clerk, Command::FileCase(f))
+            .await
+            .unwrap()
+            .id
+            .unwrap();
+        let d = app.case_detail(&clerk, id).await.unwrap();
+        assert_eq!(d.team_name.as_deref(), Some("普执团队"), "{label}");
+        assert!(app.verify_audit().await.unwrap().broken.is_none());
+    })
+    .await;
+}

@@ -38,6 +38,7 @@ event_kinds! {
     UserCreated => "user_created", "创建用户", "created a user";
     TeamCreated => "team_created", "组建团队", "formed a team";
     ReceptionRecorded => "reception_recorded", "初次接待登记", "recorded a reception visit";
+    SettingsChanged => "settings_changed", "修改本院设置", "changed a court setting";
     CaseFiled => "case_filed", "立案", "filed the case";
     TeamAssigned => "team_assigned", "分流至团队", "routed the case to a team";
     OfficerAssigned => "officer_assigned", "分案至承办人", "assigned the officer";
@@ -109,6 +110,7 @@ impl EventKind {
             }
             EventKind::UserCreated => format!("{}（{}）", s(p, "display_name"), s(p, "username")),
             EventKind::TeamCreated | EventKind::CourtRegistered => s(p, "name").to_string(),
+            EventKind::SettingsChanged => s(p, "title").to_string(),
             _ => String::new(),
         };
         if detail.is_empty() {

@@ -187,6 +187,18 @@ pub struct InquiryTaskRow {
     pub completed_at: Option<i64>,
 }
 
+/// What triage simulation needs of a past case.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SimulationRow {
+    pub id: i64,
+    pub case_number: String,
+    pub case_type: String,
+    pub claim_fen: i64,
+    pub team_id: Option<i64>,
+    pub applicants: i64,
+    pub debtors: i64,
+}
+
 /// A case that may be the same matter as one about to be filed.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DuplicateRow {

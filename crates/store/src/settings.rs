@@ -97,6 +97,26 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Cases a court filed since `since_ms`, with their party counts, for rule simulation.
+    pub async fn cases_for_simulation(
+        &self,
+        court_id: i64,
+        since_ms: i64,
+    ) -> StoreResult<Vec<crate::rows::SimulationRow>> {
+        Ok(sqlx::query_as(
+            "SELECT c.id, c.case_number, c.case_type, c.claim_fen, c.team_id, \
+             (SELECT COUNT(*) FROM case_parties cp WHERE cp.case_id = c.id AND cp.role = 'applicant') AS applicants, \
+             (SELECT COUNT(*) FROM case_parties cp WHERE cp.case_id = c.id AND cp.role = 'debtor') AS debtors \
+             FROM cases c WHERE c.court_id = $1 AND c.filed_at >= $2 ORDER BY c.filed_at",
+        )
+        .bind(court_id)
+        .bind(since_ms)
+        .fetch_all(&self.read)
+        .await?)
+    }
+}
+
 impl WriteTx {
     /// Saves a setting if nobody changed it since `expected_version` (0 = never saved).
     pub async fn save_court_setting(
