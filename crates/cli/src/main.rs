@@ -2,6 +2,8 @@
 //! audit trail.
 #![forbid(unsafe_code)]
 
+mod check;
+
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
@@ -67,6 +69,11 @@ enum Cmd {
     Audit {
         #[command(subcommand)]
         command: AuditCmd,
+    },
+    /// 校验身份证号码、统一社会信用代码或案号 / check an ID number, credit code or case number.
+    Check {
+        #[command(subcommand)]
+        command: check::CheckCmd,
     },
 }
 
@@ -134,6 +141,7 @@ async fn open(db: &DbArg) -> anyhow::Result<App> {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Cmd::Check { command } => return Ok(check::run(command)),
         Cmd::Serve {
             db,
             addr,
