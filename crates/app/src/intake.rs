@@ -194,6 +194,46 @@ impl App {
         self.execute(actor, Command::FileCase(f)).await
     }
 
+    /// A reception record within the actor's courts; anything else is "not found".
+    pub async fn reception(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> AppResult<zhixing_store::rows::ReceptionRow> {
+        self.store
+            .reception(id)
+            .await?
+            .filter(|r| actor.can_see_court(r.court_id))
+            .ok_or(AppError::NotFound)
+    }
+
+    /// A case's network-inquiry tasks, for a case within the actor's courts.
+    pub async fn inquiry_tasks(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+    ) -> AppResult<Vec<zhixing_store::rows::InquiryTaskRow>> {
+        match self.store.case_by_id(case_id).await? {
+            Some(c) if actor.can_see_court(c.court_id) => {
+                Ok(self.store.inquiry_tasks(case_id).await?)
+            }
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    /// Like `possible_duplicates`, from bare id numbers (the API's query string).
+    pub async fn possible_duplicates_by_ids(
+        &self,
+        actor: &Actor,
+        basis_number: &str,
+        id_numbers: &[String],
+    ) -> AppResult<Vec<DuplicateRow>> {
+        Ok(self
+            .store
+            .possible_duplicates(&actor.visible_courts, basis_number.trim(), id_numbers)
+            .await?)
+    }
+
     /// Cases on the same instrument naming one of the same parties, within the actor's courts.
     pub async fn possible_duplicates(
         &self,

@@ -178,6 +178,19 @@ impl AssetKind {
     }
 }
 
+impl AssetKind {
+    pub fn name_en(self) -> &'static str {
+        match self {
+            AssetKind::BankDeposit => "bank deposit",
+            AssetKind::RealEstate => "real estate",
+            AssetKind::Vehicle => "vehicle",
+            AssetKind::Equity => "equity",
+            AssetKind::Receivable => "receivable",
+            AssetKind::Other => "other property",
+        }
+    }
+}
+
 /// A lead the applicant knows of: where the debtor's assets might be.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssetLead {
