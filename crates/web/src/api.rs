@@ -16,7 +16,13 @@ use zhixing_app::views;
 use zhixing_app::{App, AppError};
 
 use crate::filter::parse_case_filter;
-use crate::session::{cookie, set_cookie, with_cookie, ApiSession, SESSION_COOKIE};
+use crate::intake::{
+    app_error_field, binding_qr_text, load_reception, may_override_check_digit, may_receive,
+    parse_reception, today_shanghai, AgentRequest, BasisRequest, FieldError, LeadRequest,
+    LoadedReception, PartyRequest, ReceptionRequest,
+};
+use crate::session::{cookie, same_secret, set_cookie, with_cookie, ApiSession, SESSION_COOKIE};
+use zhixing_app::commands::Command;
 
 /// An RFC 9457 problem, with the message in Chinese and English.
 #[derive(Serialize, ToSchema)]
@@ -236,9 +242,24 @@ fn detail(c: views::CaseDetail) -> CaseDetail {
     info(
         title = "Zhixing 执行 API",
         version = "1",
-        description = "法院执行局办案系统接口。Errors are application/problem+json with Chinese and English messages. Sign in with POST /api/v1/login; the session cookie authenticates later calls."
+        description = "法院执行局办案系统接口。Errors are application/problem+json with Chinese and English messages; invalid input answers 422 with an `errors` array of {field, code, zh, en}, one per wrong field. Sign in with POST /api/v1/login; the session cookie authenticates later calls.\n\n**CSRF:** calls that change data with the session cookie (POST /api/v1/receptions, POST /api/v1/receptions/{id}/file) must also send the header `X-CSRF-Token` with this session's token, which GET /api/v1/csrf returns (it is also the `csrf` field of the staff pages' forms). Without it, or with another session's token, they answer 403 with code `csrf` and change nothing."
     ),
-    paths(login, logout, me, list_cases, get_case, case_events),
+    paths(
+        login,
+        logout,
+        me,
+        list_cases,
+        get_case,
+        case_events,
+        csrf_token,
+        create_reception,
+        get_reception,
+        file_reception,
+        duplicates,
+        crate::admin::get_triage_rules,
+        crate::admin::simulate_triage_rules,
+        crate::admin::put_triage_rules
+    ),
     components(schemas(
         Problem,
         User,
@@ -247,7 +268,23 @@ fn detail(c: views::CaseDetail) -> CaseDetail {
         Party,
         CaseDetail,
         Event,
-        LoginRequest
+        LoginRequest,
+        ValidationProblem,
+        FieldError,
+        CsrfToken,
+        ReceptionRequest,
+        PartyRequest,
+        AgentRequest,
+        BasisRequest,
+        LeadRequest,
+        ReceptionCreated,
+        Reception,
+        ReceptionParty,
+        ReceptionAgent,
+        ReceptionBasis,
+        ReceptionLead,
+        Filed,
+        Duplicate
     ))
 )]
 pub struct ApiDoc;
@@ -260,6 +297,12 @@ pub fn routes() -> Router<App> {
         .route("/cases", get(list_cases))
         .route("/cases/{id}", get(get_case))
         .route("/cases/{id}/events", get(case_events))
+        .route("/csrf", get(csrf_token))
+        .route("/receptions", post(create_reception))
+        .route("/receptions/{id}", get(get_reception))
+        .route("/receptions/{id}/file", post(file_reception))
+        .route("/duplicates", get(duplicates))
+        .merge(crate::admin::api_routes())
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .fallback(|| async { problem(&AppError::NotFound) })
 }
@@ -396,6 +439,487 @@ async fn case_events(State(app): State<App>, s: ApiSession, Path(raw): Path<Stri
                     kind: e.kind.key().to_string(),
                     text_zh: e.text_zh,
                     text_en: e.text_en,
+                })
+                .collect::<Vec<_>>(),
+        )
+        .into_response(),
+        Err(e) => problem(&e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reception window and filing
+
+/// Header that write calls made with the session cookie must carry: the session's CSRF token.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// A 422 listing every field that is wrong, so a client can show them all at once.
+#[derive(Serialize, ToSchema)]
+pub struct ValidationProblem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// `validation`
+    pub code: String,
+    pub detail: String,
+    pub message_zh: String,
+    pub message_en: String,
+    pub errors: Vec<FieldError>,
+}
+
+pub fn validation_problem(errors: Vec<FieldError>) -> Response {
+    let n = errors.len();
+    let body = ValidationProblem {
+        kind: "https://zhixing.invalid/problems/validation".into(),
+        title: "Unprocessable Entity".into(),
+        status: 422,
+        code: "validation".into(),
+        detail: format!("有 {n} 处输入需要更正"),
+        message_zh: format!("有 {n} 处输入需要更正，详见 errors"),
+        message_en: format!("{n} fields need correcting; see errors"),
+        errors,
+    };
+    let json = serde_json::to_vec(&body).unwrap_or_default();
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        json,
+    )
+        .into_response()
+}
+
+/// The refusal of a write whose `X-CSRF-Token` header is missing or is not the session's
+/// token; `None` when the header is right.
+pub(crate) fn csrf_refusal(headers: &HeaderMap, s: &ApiSession) -> Option<Response> {
+    let sent = headers
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !sent.is_empty() && same_secret(&s.session.csrf, sent) {
+        return None;
+    }
+    let body = Problem {
+        kind: "https://zhixing.invalid/problems/csrf".into(),
+        title: "Forbidden".into(),
+        status: 403,
+        code: "csrf".into(),
+        detail: "缺少或错误的 X-CSRF-Token 请求头".into(),
+        message_zh: "缺少或错误的 X-CSRF-Token 请求头：请先 GET /api/v1/csrf 取得本次登录的令牌"
+            .into(),
+        message_en:
+            "missing or wrong X-CSRF-Token header: GET /api/v1/csrf for this session's token".into(),
+    };
+    let json = serde_json::to_vec(&body).unwrap_or_default();
+    Some(
+        (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            json,
+        )
+            .into_response(),
+    )
+}
+
+fn bad_json(e: impl std::fmt::Display) -> Response {
+    problem(&AppError::invalid(
+        "request.invalid_json",
+        format!("请求格式错误：{e}"),
+        format!("malformed request: {e}"),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CsrfToken {
+    /// Send as the `X-CSRF-Token` header on POST calls.
+    pub csrf_token: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReceptionCreated {
+    pub id: i64,
+    /// The code the applicant registers with on the portal.
+    pub binding_code: String,
+    /// The printable record (staff page).
+    pub url: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReceptionParty {
+    /// person or organisation
+    pub kind: String,
+    pub name: String,
+    pub id_number: String,
+    /// False only for a credit code accepted with a wrong check digit (override).
+    pub check_digit_valid: bool,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReceptionAgent {
+    pub name: String,
+    pub lawyer_licence: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReceptionBasis {
+    pub issuing_court: String,
+    pub instrument_number: String,
+    /// judgment, ruling, mediation, arbitral_award, notarised or other
+    pub kind: String,
+    /// YYYY-MM-DD
+    pub effective_date: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReceptionLead {
+    /// bank_deposit, real_estate, vehicle, equity, receivable or other
+    pub kind: String,
+    pub description: String,
+    pub location: Option<String>,
+}
+
+/// A saved reception record (接待笔录).
+#[derive(Serialize, ToSchema)]
+pub struct Reception {
+    pub id: i64,
+    pub court_id: i64,
+    pub court_name: String,
+    pub officer_name: String,
+    /// UTC milliseconds.
+    pub created_at: i64,
+    pub binding_code: String,
+    /// What the QR code on the printed record encodes: `ZHIXING-BIND:<binding_code>`.
+    pub binding_qr_text: String,
+    /// The case filed from this record, if filed.
+    pub case_id: Option<i64>,
+    pub case_number: Option<String>,
+    /// first, preservation or restored
+    pub case_type: String,
+    pub applicant: ReceptionParty,
+    pub agent: Option<ReceptionAgent>,
+    pub debtors: Vec<ReceptionParty>,
+    pub basis: ReceptionBasis,
+    pub amount_awarded_fen: i64,
+    pub interest_terms: Option<String>,
+    pub claim_fen: i64,
+    pub asset_leads: Vec<ReceptionLead>,
+    pub debtor_locatable: bool,
+    pub flags: Vec<String>,
+    pub statement: String,
+    /// The notice items explained, by key.
+    pub checklist: Vec<String>,
+    pub applicant_confirmed: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Filed {
+    pub case_id: i64,
+    /// e.g. （2026）豫0883执12号
+    pub case_number: String,
+    pub url: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Duplicate {
+    pub id: i64,
+    pub case_number: String,
+    pub court_id: i64,
+    pub stage: String,
+    pub stage_zh: String,
+    pub applicants: String,
+    pub debtors: String,
+    /// UTC milliseconds.
+    pub filed_at: i64,
+}
+
+fn reception_party(p: &zhixing_domain::party::Party) -> ReceptionParty {
+    use zhixing_domain::party::PartyIdentity;
+    ReceptionParty {
+        kind: p.identity.kind_key().into(),
+        name: p.name.clone(),
+        id_number: p.identity.number().into(),
+        check_digit_valid: match &p.identity {
+            PartyIdentity::Organisation(c) => c.has_valid_check_digit(),
+            PartyIdentity::Person(_) => true,
+        },
+        phone: p.phone.clone(),
+        address: p.address.clone(),
+    }
+}
+
+fn reception_view(r: LoadedReception, case_number: Option<String>) -> Reception {
+    let rec = r.record;
+    Reception {
+        id: r.id,
+        court_id: r.court_id,
+        court_name: r.court_name,
+        officer_name: r.officer_name,
+        created_at: r.created_at,
+        binding_qr_text: binding_qr_text(&r.binding_code),
+        binding_code: r.binding_code,
+        case_id: r.case_id,
+        case_number,
+        case_type: rec.case_type.key().into(),
+        applicant: reception_party(&rec.applicant),
+        agent: rec.agent.map(|a| ReceptionAgent {
+            name: a.name,
+            lawyer_licence: a.lawyer_licence,
+            phone: a.phone,
+        }),
+        debtors: rec.debtors.iter().map(reception_party).collect(),
+        basis: ReceptionBasis {
+            issuing_court: rec.basis.issuing_court,
+            instrument_number: rec.basis.instrument_number,
+            kind: rec.basis.kind.key().into(),
+            effective_date: rec.basis.effective_date.format("%Y-%m-%d").to_string(),
+        },
+        amount_awarded_fen: rec.amount_awarded.0,
+        interest_terms: rec.interest_terms,
+        claim_fen: rec.claim.0,
+        asset_leads: rec
+            .asset_leads
+            .into_iter()
+            .map(|l| ReceptionLead {
+                kind: l.kind.key().into(),
+                description: l.description,
+                location: l.location,
+            })
+            .collect(),
+        debtor_locatable: rec.debtor_locatable,
+        flags: rec.flags,
+        statement: rec.statement,
+        checklist: rec
+            .checklist
+            .confirmed
+            .iter()
+            .map(|i| i.key().to_string())
+            .collect(),
+        applicant_confirmed: rec.applicant_confirmed,
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/csrf",
+    responses((status = 200, body = CsrfToken, description = "This session's token for the X-CSRF-Token header"), (status = 401, body = Problem)))]
+async fn csrf_token(s: ApiSession) -> Json<CsrfToken> {
+    Json(CsrfToken {
+        csrf_token: s.session.csrf,
+    })
+}
+
+#[utoipa::path(post, path = "/api/v1/receptions", request_body = ReceptionRequest,
+    params(("X-CSRF-Token" = String, Header, description = "the session's CSRF token (GET /api/v1/csrf)")),
+    responses(
+        (status = 201, body = ReceptionCreated, description = "Saved; `Location` is the API address of the record"),
+        (status = 401, body = Problem),
+        (status = 403, body = Problem, description = "missing/wrong X-CSRF-Token, or not a reception officer or clerk"),
+        (status = 422, body = ValidationProblem, description = "every wrong field, with Chinese and English messages")))]
+async fn create_reception(
+    State(app): State<App>,
+    s: ApiSession,
+    headers: HeaderMap,
+    body: Result<Json<ReceptionRequest>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    if let Some(refused) = csrf_refusal(&headers, &s) {
+        return refused;
+    }
+    let actor = &s.session.actor;
+    if !may_receive(actor.role) {
+        return problem(&AppError::forbidden(
+            "只有接待员和书记员可以登记接待",
+            "only reception officers and clerks record receptions",
+        ));
+    }
+    let Json(req) = match body {
+        Ok(b) => b,
+        Err(e) => return bad_json(e),
+    };
+    let input = match parse_reception(
+        &req,
+        actor.court_id,
+        may_override_check_digit(actor.role),
+        today_shanghai(),
+    ) {
+        Ok(i) => i,
+        Err(errors) => return validation_problem(errors),
+    };
+    match app
+        .execute(actor, Command::RecordReception(Box::new(input)))
+        .await
+    {
+        Ok(out) => {
+            let id = out.id.unwrap_or_default();
+            let body = ReceptionCreated {
+                id,
+                binding_code: out.binding_code.unwrap_or_default(),
+                url: format!("/reception/{id}"),
+            };
+            (
+                StatusCode::CREATED,
+                [(header::LOCATION, format!("/api/v1/receptions/{id}"))],
+                Json(body),
+            )
+                .into_response()
+        }
+        Err(e @ AppError::Invalid(_)) => validation_problem(vec![app_error_field(&e)]),
+        Err(e) => problem(&e),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/receptions/{id}",
+    params(("id" = i64, Path, description = "reception record id")),
+    responses((status = 200, body = Reception), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn get_reception(State(app): State<App>, s: ApiSession, Path(id): Path<String>) -> Response {
+    let Ok(id) = id.trim().parse::<i64>() else {
+        return problem(&AppError::NotFound);
+    };
+    let actor = &s.session.actor;
+    let r = match load_reception(&app, actor, id).await {
+        Ok(r) => r,
+        Err(e) => return problem(&e),
+    };
+    let case_number = match r.case_id {
+        Some(c) => app.case_detail(actor, c).await.ok().map(|c| c.case_number),
+        None => None,
+    };
+    Json(reception_view(r, case_number)).into_response()
+}
+
+#[utoipa::path(post, path = "/api/v1/receptions/{id}/file",
+    params(
+        ("id" = i64, Path, description = "reception record id"),
+        ("X-CSRF-Token" = String, Header, description = "the session's CSRF token (GET /api/v1/csrf)")),
+    responses(
+        (status = 201, body = Filed, description = "Filed: the case number is assigned and the network inquiry started for every debtor"),
+        (status = 401, body = Problem),
+        (status = 403, body = Problem),
+        (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "this record was filed already")))]
+async fn file_reception(
+    State(app): State<App>,
+    s: ApiSession,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    if let Some(refused) = csrf_refusal(&headers, &s) {
+        return refused;
+    }
+    let Ok(id) = id.trim().parse::<i64>() else {
+        return problem(&AppError::NotFound);
+    };
+    match app.file_from_reception(&s.session.actor, id).await {
+        Ok(out) => {
+            let case_id = out.id.unwrap_or_default();
+            (
+                StatusCode::CREATED,
+                [(header::LOCATION, format!("/api/v1/cases/{case_id}"))],
+                Json(Filed {
+                    case_id,
+                    case_number: out.case_number.unwrap_or_default(),
+                    url: format!("/cases/{case_id}"),
+                }),
+            )
+                .into_response()
+        }
+        Err(e) => problem(&e),
+    }
+}
+
+/// A resident ID, or else a credit code (a check-digit mismatch is allowed: stored codes may be
+/// overridden ones).
+fn identity_of(
+    raw: &str,
+) -> Result<zhixing_domain::party::PartyIdentity, zhixing_domain::DomainError> {
+    use zhixing_domain::ids::{CreditCode, ResidentId};
+    use zhixing_domain::party::PartyIdentity;
+    match ResidentId::parse(raw) {
+        Ok(id) => Ok(PartyIdentity::Person(id)),
+        Err(person_err) => match CreditCode::parse_allow_check_mismatch(raw) {
+            Ok(c) => Ok(PartyIdentity::Organisation(c)),
+            Err(code_err) => {
+                let looks_personal = raw
+                    .trim()
+                    .chars()
+                    .take(17)
+                    .all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+                Err(if looks_personal { person_err } else { code_err })
+            }
+        },
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/duplicates",
+    params(
+        ("basis_number" = String, Query, description = "the instrument number, e.g. （2025）豫0883民初456号"),
+        ("id_number" = Vec<String>, Query, description = "ID numbers or credit codes of the parties; repeat the parameter for each")),
+    responses((status = 200, body = [Duplicate], description = "cases in your courts on the same instrument naming one of these parties, newest first (at most 20)"),
+        (status = 401, body = Problem), (status = 422, body = ValidationProblem)))]
+async fn duplicates(
+    State(app): State<App>,
+    s: ApiSession,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    let mut errors = Vec::new();
+    let mut basis_number = String::new();
+    let mut parties = Vec::new();
+    let mut i = 0;
+    for (k, v) in &params {
+        match k.as_str() {
+            "basis_number" => basis_number = v.trim().to_string(),
+            "id_number" | "id_number[]" => {
+                match identity_of(v) {
+                    Ok(identity) => parties.push(zhixing_domain::party::Party {
+                        name: String::new(),
+                        identity,
+                        phone: None,
+                        address: None,
+                    }),
+                    Err(e) => errors.push(FieldError::new(format!("id_number[{i}]"), &e)),
+                }
+                i += 1;
+            }
+            _ => {}
+        }
+    }
+    if basis_number.is_empty() {
+        errors.insert(
+            0,
+            FieldError::new(
+                "basis_number",
+                &zhixing_domain::DomainError::new(
+                    "duplicates.basis_number",
+                    "请提供执行依据文书编号（basis_number）",
+                    "basis_number (the instrument number) is required",
+                ),
+            ),
+        );
+    }
+    if !errors.is_empty() {
+        return validation_problem(errors);
+    }
+    let refs: Vec<&zhixing_domain::party::Party> = parties.iter().collect();
+    match app
+        .possible_duplicates(&s.session.actor, &basis_number, &refs)
+        .await
+    {
+        Ok(rows) => Json(
+            rows.into_iter()
+                .map(|d| {
+                    let stage_zh = zhixing_domain::case::Stage::from_key(&d.stage)
+                        .map(|st| st.name_zh().to_string())
+                        .unwrap_or_else(|_| d.stage.clone());
+                    Duplicate {
+                        id: d.id,
+                        case_number: d.case_number,
+                        court_id: d.court_id,
+                        stage: d.stage,
+                        stage_zh,
+                        applicants: d.applicant_names,
+                        debtors: d.debtor_names,
+                        filed_at: d.filed_at,
+                    }
                 })
                 .collect::<Vec<_>>(),
         )

@@ -3,11 +3,13 @@
 //! call the app, and render what it returns.
 #![forbid(unsafe_code)]
 
+pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod filter;
 pub mod format;
 pub mod i18n;
+pub mod intake;
 pub mod pages;
 pub mod session;
 pub mod staff;
@@ -30,6 +32,8 @@ pub fn router(app: App) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .merge(staff::routes())
+        .merge(admin::routes())
+        .merge(intake::routes())
         .nest("/api/v1", api::routes())
         .merge(api::docs())
         .merge(assets::routes())

@@ -23,6 +23,11 @@ use zhixing_domain::role::Role;
 
 use crate::format;
 use crate::i18n::{self, Lang};
+use crate::intake::{FieldError, LoadedReception, PartyRequest, ReceptionRequest};
+use zhixing_app::intake::ReceptionInput;
+use zhixing_domain::party::{Party, PartyIdentity};
+use zhixing_domain::reception::{AssetKind, NoticeItem};
+use zhixing_domain::triage::CaseFlag;
 
 /// What is shown when a template fails to render (a bug, never the user's fault).
 pub const RENDER_FAILED: &str =
@@ -339,6 +344,8 @@ pub struct CaseDetailPage {
     pub csrf: String,
     pub case: CaseDetail,
     pub timeline: Vec<TimelineEntry>,
+    /// The case's network-inquiry tasks (one per debtor from filing).
+    pub inquiries: Vec<InquiryItem>,
 }
 
 impl Page for CaseDetailPage {
@@ -411,6 +418,401 @@ impl CaseDetailPage {
     fn claim_capital(&self) -> String {
         self.case.claim.to_chinese_capital().to_string()
     }
+
+    fn inquiry_status(&self, i: &InquiryItem) -> String {
+        match i.status.as_str() {
+            "pending" => self.t("inquiry.status.pending").to_string(),
+            "done" | "completed" | "answered" => self.t("inquiry.status.done").to_string(),
+            other => other.to_string(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reception window (初次接待)
+
+/// The reception form, empty or refilled with what was typed and each field's error.
+#[derive(Template, Debug, Clone)]
+#[template(path = "reception_new.html")]
+pub struct ReceptionFormPage {
+    pub lang: Lang,
+    pub user: CurrentUser,
+    pub csrf: String,
+    pub form: ReceptionRequest,
+    /// Field errors (`field` empty for the whole record), shown at the top and by each field.
+    pub errors: Vec<FieldError>,
+    /// Whether the user may accept a credit code with a wrong check digit.
+    pub may_override: bool,
+}
+
+impl Page for ReceptionFormPage {
+    fn page_lang(&self) -> Lang {
+        self.lang
+    }
+    fn nav_section(&self) -> &'static str {
+        "reception"
+    }
+    fn is_section_home(&self) -> bool {
+        true
+    }
+    fn current_user(&self) -> Option<&CurrentUser> {
+        Some(&self.user)
+    }
+    fn csrf_token(&self) -> Option<&str> {
+        Some(&self.csrf)
+    }
+    fn back_path(&self) -> String {
+        "/reception/new".to_string()
+    }
+}
+
+/// An `id` attribute for a field name: `debtors[1].id_number` → `f-debtors-1-id_number`.
+fn field_id(name: &str) -> String {
+    let mut out = String::from("f-");
+    let mut last_dash = true;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c);
+            last_dash = false;
+        } else if !last_dash {
+            out.push('-');
+            last_dash = true;
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// A field's message in the page's language.
+fn error_text(lang: Lang, e: &FieldError) -> String {
+    match lang {
+        Lang::Zh => e.zh.clone(),
+        Lang::En => e.en.clone(),
+    }
+}
+
+impl ReceptionFormPage {
+    pub fn render(&self) -> String {
+        render_page(self)
+    }
+
+    fn applicant_prefix(&self) -> String {
+        "applicant".to_string()
+    }
+    fn debtor_prefix(&self, i: impl Borrow<usize>) -> String {
+        format!("debtors[{}]", i.borrow())
+    }
+    fn lead_prefix(&self, i: impl Borrow<usize>) -> String {
+        format!("asset_leads[{}]", i.borrow())
+    }
+    /// `prefix.field`, the name a field posts under.
+    fn fname(&self, prefix: impl AsRef<str>, field: &str) -> String {
+        let p = prefix.as_ref();
+        if p.is_empty() {
+            field.to_string()
+        } else {
+            format!("{p}.{field}")
+        }
+    }
+    fn fid(&self, prefix: impl AsRef<str>, field: &str) -> String {
+        field_id(&self.fname(prefix, field))
+    }
+    /// The messages for a field, joined.
+    fn err(&self, prefix: impl AsRef<str>, field: &str) -> Option<String> {
+        let name = self.fname(prefix, field);
+        let msgs: Vec<String> = self
+            .errors
+            .iter()
+            .filter(|e| e.field == name)
+            .map(|e| error_text(self.lang, e))
+            .collect();
+        (!msgs.is_empty()).then(|| msgs.join("；"))
+    }
+    fn has_err(&self, prefix: impl AsRef<str>, field: &str) -> bool {
+        let name = self.fname(prefix, field);
+        self.errors.iter().any(|e| e.field == name)
+    }
+    /// Every error, for the summary at the top: (link to the field or "", "label: message").
+    fn summary(&self) -> Vec<(String, String)> {
+        self.errors
+            .iter()
+            .map(|e| {
+                let msg = error_text(self.lang, e);
+                if e.field.is_empty() {
+                    return (String::new(), msg);
+                }
+                let sep = match self.lang {
+                    Lang::Zh => "：",
+                    Lang::En => ": ",
+                };
+                (
+                    format!("#{}", field_id(&e.field)),
+                    format!("{}{sep}{msg}", self.field_label(&e.field)),
+                )
+            })
+            .collect()
+    }
+
+    /// What a field is called on the form, e.g. `debtors[1].id_number` → "被执行人 2 · 身份证号码…".
+    fn field_label(&self, field: &str) -> String {
+        let (prefix, name) = field.rsplit_once('.').unwrap_or(("", field));
+        let row = |p: &str| {
+            p.split_once('[')
+                .and_then(|(_, r)| r.trim_end_matches(']').parse::<usize>().ok())
+                .map_or(1, |i| i + 1)
+        };
+        let whole = match prefix {
+            "" => None,
+            "applicant" => Some(self.t("col.applicants").to_string()),
+            "agent" => Some(self.t("reception.agent").to_string()),
+            "basis" => Some(self.t("reception.sec_basis").to_string()),
+            p if p.starts_with("debtors[") => Some(self.tf("reception.debtor_n", row(p))),
+            p if p.starts_with("asset_leads[") => Some(self.tf("reception.lead_n", row(p))),
+            p => Some(p.to_string()),
+        };
+        let part = match name {
+            "kind" if prefix == "basis" => self.t("detail.basis_kind"),
+            "kind" if prefix.starts_with("asset_leads") => self.t("reception.asset_kind"),
+            "kind" => self.t("reception.party_kind"),
+            "name" if prefix == "agent" => self.t("reception.agent_name"),
+            "name" => self.t("reception.party_name"),
+            "id_number" => self.t("reception.id_number"),
+            "phone" => self.t("party.phone"),
+            "address" => self.t("party.address"),
+            "override_reason" => self.t("reception.override_reason"),
+            "lawyer_licence" => self.t("reception.lawyer_licence"),
+            "issuing_court" => self.t("detail.basis_court"),
+            "instrument_number" => self.t("detail.basis_number"),
+            "effective_date" => self.t("reception.effective_date"),
+            "description" => self.t("reception.asset_description"),
+            "location" => self.t("reception.asset_location"),
+            "case_type" => self.t("filter.case_type"),
+            "debtors" => self.t("reception.sec_debtors"),
+            "amount_awarded" => self.t("reception.amount_awarded"),
+            "claim" => self.t("detail.claim"),
+            "interest_terms" => self.t("reception.interest_terms"),
+            "debtor_locatable" => self.t("reception.locatable"),
+            "flags" => self.t("reception.flags"),
+            "statement" => self.t("reception.statement"),
+            "checklist" => self.t("reception.sec_notice"),
+            "applicant_confirmed" => self.t("reception.sec_confirm"),
+            _ => "",
+        };
+        match (whole, part.is_empty()) {
+            (Some(w), false) => format!("{w} · {part}"),
+            (Some(w), true) => w,
+            (None, false) => part.to_string(),
+            (None, true) => field.to_string(),
+        }
+    }
+    /// The override box shows once a credit code failed its check digit, and stays while ticked.
+    fn show_override(&self, prefix: impl AsRef<str>, p: &PartyRequest) -> bool {
+        let name = self.fname(&prefix, "id_number");
+        self.may_override
+            && (p.override_check_digit
+                || self
+                    .errors
+                    .iter()
+                    .any(|e| e.field == name && e.code == "credit_code.check_digit"))
+    }
+    fn applicant(&self) -> &PartyRequest {
+        &self.form.applicant
+    }
+    fn case_types(&self) -> Vec<CaseType> {
+        vec![CaseType::First, CaseType::Preservation, CaseType::Restored]
+    }
+    fn case_type_selected(&self, t: impl Borrow<CaseType>) -> bool {
+        let t = *t.borrow();
+        let v = self.form.case_type.trim();
+        v == t.key() || v == t.code()
+    }
+    fn basis_kinds(&self) -> Vec<BasisKind> {
+        BasisKind::ALL.to_vec()
+    }
+    fn asset_kinds(&self) -> Vec<AssetKind> {
+        AssetKind::ALL.to_vec()
+    }
+    fn asset_kind_name(&self, k: impl Borrow<AssetKind>) -> &'static str {
+        asset_kind_label(self.lang, *k.borrow())
+    }
+    fn flags(&self) -> Vec<CaseFlag> {
+        CaseFlag::ALL.to_vec()
+    }
+    fn flag_name(&self, f: impl Borrow<CaseFlag>) -> &'static str {
+        match self.lang {
+            Lang::Zh => f.borrow().name_zh(),
+            Lang::En => f.borrow().name_en(),
+        }
+    }
+    fn flag_checked(&self, f: impl Borrow<CaseFlag>) -> bool {
+        let key = f.borrow().key();
+        self.form.flags.iter().any(|x| x.trim() == key)
+    }
+    fn notices(&self) -> Vec<NoticeItem> {
+        NoticeItem::ALL.to_vec()
+    }
+    fn notice_checked(&self, n: impl Borrow<NoticeItem>) -> bool {
+        let key = n.borrow().key();
+        self.form.checklist.iter().any(|x| x.trim() == key)
+    }
+    fn locatable_is(&self, v: impl Borrow<bool>) -> bool {
+        self.form.debtor_locatable == Some(*v.borrow())
+    }
+    fn can_remove_debtor(&self) -> bool {
+        self.form.debtors.len() > 1
+    }
+}
+
+/// An asset kind's name; the domain has Chinese names only.
+pub fn asset_kind_label(lang: Lang, k: AssetKind) -> &'static str {
+    match lang {
+        Lang::Zh => k.name_zh(),
+        Lang::En => match k {
+            AssetKind::BankDeposit => "Bank deposit",
+            AssetKind::RealEstate => "Real estate",
+            AssetKind::Vehicle => "Vehicle",
+            AssetKind::Equity => "Equity",
+            AssetKind::Receivable => "Receivable",
+            AssetKind::Other => "Other",
+        },
+    }
+}
+
+/// A case that may be the same matter as the record about to be filed.
+#[derive(Debug, Clone)]
+pub struct DuplicateItem {
+    pub id: i64,
+    pub case_number: String,
+    pub stage: Option<Stage>,
+    pub applicants: String,
+    pub debtors: String,
+    pub filed_at: i64,
+}
+
+/// The printable reception record (接待笔录) with the binding code and its QR code; before
+/// filing, the possible duplicates and the file button.
+#[derive(Template, Debug, Clone)]
+#[template(path = "reception_record.html")]
+pub struct ReceptionRecordPage {
+    pub lang: Lang,
+    pub user: CurrentUser,
+    pub csrf: String,
+    pub rec: LoadedReception,
+    /// The case filed from this record, if any (its number, when visible).
+    pub case_number: Option<String>,
+    pub duplicates: Vec<DuplicateItem>,
+    /// The QR code of `ZHIXING-BIND:<code>` as inline SVG, made by our own code.
+    pub qr_svg: String,
+    /// Whether the user may file the case from this record.
+    pub may_file: bool,
+}
+
+impl Page for ReceptionRecordPage {
+    fn page_lang(&self) -> Lang {
+        self.lang
+    }
+    fn nav_section(&self) -> &'static str {
+        "reception"
+    }
+    fn current_user(&self) -> Option<&CurrentUser> {
+        Some(&self.user)
+    }
+    fn csrf_token(&self) -> Option<&str> {
+        Some(&self.csrf)
+    }
+    fn back_path(&self) -> String {
+        format!("/reception/{}", self.rec.id)
+    }
+}
+
+impl ReceptionRecordPage {
+    pub fn render(&self) -> String {
+        render_page(self)
+    }
+    fn r(&self) -> &ReceptionInput {
+        &self.rec.record
+    }
+    fn party_kind(&self, p: &Party) -> &'static str {
+        match p.identity {
+            PartyIdentity::Organisation(_) => self.t("party.kind.organisation"),
+            PartyIdentity::Person(_) => self.t("party.kind.person"),
+        }
+    }
+    fn id_label(&self, p: &Party) -> &'static str {
+        match p.identity {
+            PartyIdentity::Organisation(_) => self.t("party.credit_code"),
+            PartyIdentity::Person(_) => self.t("party.resident_id"),
+        }
+    }
+    fn case_type_text(&self) -> String {
+        let t = self.r().case_type;
+        format!("{} · {}", t.code(), self.label(t))
+    }
+    fn basis_kind_text(&self) -> &'static str {
+        self.label(self.r().basis.kind)
+    }
+    fn effective_date(&self) -> String {
+        self.r().basis.effective_date.format("%Y-%m-%d").to_string()
+    }
+    fn award_capital(&self) -> String {
+        self.r().amount_awarded.to_chinese_capital()
+    }
+    fn claim_capital(&self) -> String {
+        self.r().claim.to_chinese_capital()
+    }
+    fn asset_kind_name(&self, k: impl Borrow<AssetKind>) -> &'static str {
+        asset_kind_label(self.lang, *k.borrow())
+    }
+    fn flag_names(&self) -> String {
+        let names: Vec<&str> = self
+            .r()
+            .flags
+            .iter()
+            .filter_map(|k| CaseFlag::from_key(k).ok())
+            .map(|f| match self.lang {
+                Lang::Zh => f.name_zh(),
+                Lang::En => f.name_en(),
+            })
+            .collect();
+        match self.lang {
+            Lang::Zh => names.join("、"),
+            Lang::En => names.join(", "),
+        }
+    }
+    fn notices(&self) -> Vec<NoticeItem> {
+        NoticeItem::ALL.to_vec()
+    }
+    fn notice_text(&self, n: impl Borrow<NoticeItem>) -> &'static str {
+        match self.lang {
+            Lang::Zh => n.borrow().text_zh(),
+            Lang::En => n.borrow().text_en(),
+        }
+    }
+    fn notice_given(&self, n: impl Borrow<NoticeItem>) -> bool {
+        self.r().checklist.confirmed.contains(n.borrow())
+    }
+    /// The binding code in two groups of four, easier to read aloud and type.
+    fn code_grouped(&self) -> String {
+        let c = &self.rec.binding_code;
+        if c.len() == 8 && c.is_ascii() {
+            format!("{} {}", &c[..4], &c[4..])
+        } else {
+            c.clone()
+        }
+    }
+    fn statement_lines(&self) -> Vec<&str> {
+        self.r().statement.lines().collect()
+    }
+}
+
+/// A network-inquiry task of a case, for the case page.
+#[derive(Debug, Clone)]
+pub struct InquiryItem {
+    pub debtor_name: String,
+    /// pending or done (as stored).
+    pub status: String,
+    /// YYYY-MM-DD
+    pub due_on: String,
+    pub completed_at: Option<i64>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -602,6 +1004,7 @@ mod tests {
             lang,
             user: user(),
             csrf: "tok-456".into(),
+            inquiries: Vec::new(),
             case: CaseDetail {
                 id: 42,
                 case_number: "（2024）豫0883执1234号".into(),

@@ -313,12 +313,26 @@ async fn case_page(State(app): State<App>, s: PageSession, Path(raw): Path<Strin
             Ok(x) => x,
             Err(e) => return error_page(lang, &e, Some(user)),
         };
+    // Read after `case_detail` has checked that the case is within the user's courts.
+    let inquiries = match app.store.inquiry_tasks(case.id).await {
+        Ok(rows) => rows
+            .into_iter()
+            .map(|t| InquiryItem {
+                debtor_name: t.debtor_name,
+                status: t.status,
+                due_on: t.due_on,
+                completed_at: t.completed_at,
+            })
+            .collect(),
+        Err(e) => return error_page(lang, &AppError::from(e), Some(user)),
+    };
     let p = CaseDetailPage {
         lang,
         user,
         csrf: s.session.csrf.clone(),
         case,
         timeline,
+        inquiries,
     };
     html(StatusCode::OK, render_page(&p))
 }
