@@ -44,6 +44,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 5,
+        name: "staff_and_roster",
+        common: include_str!("../migrations/0005_staff_and_roster.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn dialect(sql: &str, engine: Engine) -> String {
