@@ -65,6 +65,33 @@ pub enum Command {
         expected_version: i64,
     },
     FileCase(FileCase),
+    /// A day of leave for a member of the court (the roster skips them that day).
+    RecordLeave {
+        court_id: i64,
+        user_id: i64,
+        date: chrono::NaiveDate,
+        reason: String,
+    },
+    CancelLeave {
+        court_id: i64,
+        user_id: i64,
+        date: chrono::NaiveDate,
+    },
+    /// The reception window's roster of one week, checked (`roster::edit_problems`) before saving.
+    SaveRoster {
+        court_id: i64,
+        week_start: chrono::NaiveDate,
+        slots_per_day: u32,
+        duty_phone: String,
+        entries: Vec<zhixing_domain::roster::RosterEntry>,
+        expected_version: i64,
+    },
+    /// An officer leaves (离岗/调离): the account is deactivated, with the reason on the court's
+    /// record. Their cases are reassigned separately, one audited case action each.
+    DeactivateUser {
+        user_id: i64,
+        reason: String,
+    },
     /// An action on one case, against the version the user saw.
     Case {
         case_id: i64,
@@ -94,6 +121,10 @@ pub fn allowed_roles(cmd: &Command) -> &'static [Role] {
         Command::FileCase(_) => &[Clerk, ReceptionOfficer],
         Command::RecordReception(_) => &[ReceptionOfficer, Clerk],
         Command::SaveSetting { .. } => &[Administrator],
+        Command::DeactivateUser { .. } => &[Administrator, BureauChief],
+        Command::RecordLeave { .. } | Command::CancelLeave { .. } | Command::SaveRoster { .. } => {
+            crate::roster::ROSTER_MANAGERS
+        }
         Command::Case { action, .. } => match action {
             CaseAction::AssignTeam { .. } => &[TeamLeader, BureauChief],
             CaseAction::AssignOfficer { .. } => &[TeamLeader, Judge, BureauChief],
@@ -125,6 +156,8 @@ fn may_write_court(actor: &Actor, court_id: i64, cmd: &Command) -> bool {
         | Command::CreateUser { .. }
         | Command::RegisterCourt { .. }
         | Command::SaveSetting { .. } => true,
+        // An administrator manages the courts below; a bureau chief only their own staff.
+        Command::DeactivateUser { .. } => actor.role == Administrator || actor.court_id == court_id,
         _ => actor.court_id == court_id,
     }
 }
@@ -229,6 +262,12 @@ impl App {
                     ..Default::default()
                 }
             }
+            Command::RecordLeave { .. }
+            | Command::CancelLeave { .. }
+            | Command::SaveRoster { .. } => self.roster_command(actor, &cmd).await?,
+            Command::DeactivateUser { user_id, reason } => {
+                self.deactivate_user(actor, &cmd, user_id, &reason).await?
+            }
             Command::Case {
                 case_id,
                 version,
@@ -241,14 +280,17 @@ impl App {
         // After the commit, so that a concurrent reader cannot cache the old list again.
         if matches!(
             cmd,
-            Command::RegisterCourt { .. } | Command::CreateTeam { .. } | Command::CreateUser { .. }
+            Command::RegisterCourt { .. }
+                | Command::CreateTeam { .. }
+                | Command::CreateUser { .. }
+                | Command::DeactivateUser { .. }
         ) {
             self.staff_changed();
         }
         Ok(outcome)
     }
 
-    fn court_scope(&self, actor: &Actor, court_id: i64, cmd: &Command) -> AppResult<()> {
+    pub(crate) fn court_scope(&self, actor: &Actor, court_id: i64, cmd: &Command) -> AppResult<()> {
         if self.with_courts(|t| t.get(court_id).is_none()) || !actor.can_see_court(court_id) {
             return Err(AppError::NotFound);
         }
@@ -487,7 +529,9 @@ impl App {
         action: CaseAction,
     ) -> AppResult<CaseAction> {
         Ok(match action {
-            CaseAction::AssignOfficer { officer_id, .. } => {
+            CaseAction::AssignOfficer {
+                officer_id, reason, ..
+            } => {
                 let user = self.store.user_by_id(officer_id).await?;
                 let user = user
                     .filter(|u| u.court_id == row.court_id && u.active == 1)
@@ -498,9 +542,28 @@ impl App {
                             "the officer is not an active member of this court",
                         )
                     })?;
+                if row.team_id.is_some() && user.team_id != row.team_id {
+                    return Err(AppError::invalid(
+                        "case.officer_other_team",
+                        format!("{}不是案件所在团队的成员，请先变更团队", user.display_name),
+                        format!(
+                            "{} is not a member of the case's team; change the team first",
+                            user.display_name
+                        ),
+                    ));
+                }
+                // Hand assignment and reassignment (改派): the member must handle cases and be
+                // at work today; a reassignment needs a reason.
+                let member = self.member_load_of(&user).await?;
+                zhixing_domain::assignment::check_manual(
+                    row.officer_id,
+                    &member,
+                    reason.as_deref().unwrap_or(""),
+                )?;
                 CaseAction::AssignOfficer {
                     officer_id,
                     officer_name: user.display_name,
+                    reason,
                 }
             }
             CaseAction::AssignTeam {
@@ -581,7 +644,7 @@ pub fn case_event(actor: &Actor, court_id: i64, case_id: i64, at: i64, h: &Happe
     }
 }
 
-fn court_event(
+pub(crate) fn court_event(
     actor: &Actor,
     court_id: i64,
     at: i64,

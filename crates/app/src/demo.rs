@@ -720,6 +720,7 @@ fn walk(
         CaseAction::AssignOfficer {
             officer_id: officer.user_id,
             officer_name: officer.name.clone(),
+            reason: None,
         },
     )? {
         return Ok(());

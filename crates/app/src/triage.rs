@@ -109,19 +109,13 @@ impl App {
         };
         let (state, mut happened) = lifecycle::decide(
             &state,
+            // The officer event carries the reason for the choice.
             &CaseAction::AssignOfficer {
                 officer_id: chosen.user_id,
                 officer_name: chosen.name.clone(),
+                reason: Some(chosen.reason_zh.clone()),
             },
         )?;
-        // The officer event carries the reason for the choice.
-        for h in happened.iter_mut() {
-            if h.kind == zhixing_domain::event::EventKind::OfficerAssigned {
-                if let Some(obj) = h.payload.as_object_mut() {
-                    obj.insert("reason".into(), chosen.reason_zh.clone().into());
-                }
-            }
-        }
         events.append(&mut happened);
         Ok((state, events))
     }

@@ -254,6 +254,7 @@ fn all_actions(officer_id: i64, team_id: i64) -> Vec<(CaseAction, &'static str)>
             CaseAction::AssignOfficer {
                 officer_id,
                 officer_name: String::new(),
+                reason: Some("测试".into()),
             },
             "mz_chief",
         ),
@@ -425,10 +426,20 @@ async fn roles_stale_versions_and_domain_rules_are_enforced() {
             .id
             .unwrap();
 
-        // A clerk may not assign officers.
+        // A clerk may not assign officers. Filing already assigned one, so this is a
+        // reassignment (改派) within the case's team, with a reason.
+        let row = app.store.case_by_id(id).await.unwrap().unwrap();
+        let users = app.store.users_of_courts(&[row.court_id]).await.unwrap();
+        let officer_id = users
+            .iter()
+            .find(|u| {
+                u.role == "officer" && u.team_id == row.team_id && Some(u.id) != row.officer_id
+            })
+            .map_or(officer.user_id.unwrap(), |u| u.id);
         let assign = CaseAction::AssignOfficer {
-            officer_id: officer.user_id.unwrap(),
+            officer_id,
             officer_name: String::new(),
+            reason: Some("均衡负荷".into()),
         };
         let err = app
             .execute(
@@ -456,9 +467,10 @@ async fn roles_stale_versions_and_domain_rules_are_enforced() {
         assert_eq!(out.version, Some(2));
         let detail = app.case_detail(&chief, id).await.unwrap();
         assert_eq!(detail.stage, Stage::Assigned, "{label}");
+        let expected = users.iter().find(|u| u.id == officer_id).unwrap();
         assert_eq!(
             detail.officer_name.as_deref(),
-            Some(officer.display_name.as_str())
+            Some(expected.display_name.as_str())
         );
 
         // A page loaded before that change is stale.
@@ -511,6 +523,7 @@ async fn roles_stale_versions_and_domain_rules_are_enforced() {
                     action: CaseAction::AssignOfficer {
                         officer_id: foreign.user_id.unwrap(),
                         officer_name: String::new(),
+                        reason: None,
                     },
                 },
             )

@@ -11,7 +11,10 @@ use zhixing_domain::triage::{CaseFlag, Condition, RuleSet, TriageFacts, TriageRu
 
 fn facts(i: u64) -> TriageFacts {
     let types = [CaseType::First, CaseType::Preservation, CaseType::Restored];
-    let mut f = TriageFacts::new(types[(i % 3) as usize], Fen(((i * 7_919) % 10_000_000) as i64 * 100 + 100));
+    let mut f = TriageFacts::new(
+        types[(i % 3) as usize],
+        Fen(((i * 7_919) % 10_000_000) as i64 * 100 + 100),
+    );
     f.debtors = 1 + (i % 3) as u32;
     f.debtor_locatable = i % 11 != 0;
     if i % 50 == 0 {
@@ -30,7 +33,10 @@ fn time_routes(name: &str, rules: &RuleSet) {
         }
     }
     let per = started.elapsed().as_secs_f64() / cases.len() as f64;
-    println!("route ({name}, with reason text): {:.2} µs per case ({routed} routed)", per * 1e6);
+    println!(
+        "route ({name}, with reason text): {:.2} µs per case ({routed} routed)",
+        per * 1e6
+    );
     let started = Instant::now();
     for f in &cases {
         black_box(rules.first_match(black_box(f)));
@@ -49,7 +55,11 @@ fn main() {
             TriageRule::new(
                 format!("第{k}档"),
                 vec![Condition::ClaimBelow(Fen::from_yuan(k * 10_000))],
-                if k % 2 == 0 { TeamKind::Fast } else { TeamKind::Ordinary },
+                if k % 2 == 0 {
+                    TeamKind::Fast
+                } else {
+                    TeamKind::Ordinary
+                },
             )
         })
         .collect();
@@ -61,6 +71,9 @@ fn main() {
     for _ in 0..n {
         black_box(set.problems(black_box(&teams)));
     }
-    println!("validate (20 rules): {:.2} ms", started.elapsed().as_secs_f64() * 1e3 / f64::from(n));
+    println!(
+        "validate (20 rules): {:.2} ms",
+        started.elapsed().as_secs_f64() * 1e3 / f64::from(n)
+    );
     time_routes("20 rules", &set);
 }

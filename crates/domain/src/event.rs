@@ -36,9 +36,13 @@ macro_rules! event_kinds {
 event_kinds! {
     CourtRegistered => "court_registered", "登记法院", "registered the court";
     UserCreated => "user_created", "创建用户", "created a user";
+    UserDeactivated => "user_deactivated", "停用账号", "deactivated a user";
     TeamCreated => "team_created", "组建团队", "formed a team";
     ReceptionRecorded => "reception_recorded", "初次接待登记", "recorded a reception visit";
     SettingsChanged => "settings_changed", "修改本院设置", "changed a court setting";
+    RosterSaved => "roster_saved", "保存值班表", "saved the duty roster";
+    LeaveRecorded => "leave_recorded", "登记请假", "recorded leave";
+    LeaveCancelled => "leave_cancelled", "取消请假", "cancelled leave";
     CaseFiled => "case_filed", "立案", "filed the case";
     TeamAssigned => "team_assigned", "分流至团队", "routed the case to a team";
     OfficerAssigned => "officer_assigned", "分案至承办人", "assigned the officer";
@@ -87,7 +91,22 @@ impl EventKind {
                     format!("{}（{}）", s(p, "team_name"), why)
                 }
             }
-            EventKind::OfficerAssigned => s(p, "officer_name").to_string(),
+            EventKind::OfficerAssigned => {
+                let why = s(p, "reason");
+                let verb = if p.get("previous_officer_id").is_some() {
+                    "改派至"
+                } else {
+                    ""
+                };
+                if why.is_empty() {
+                    format!("{verb}{}", s(p, "officer_name"))
+                } else {
+                    format!("{verb}{}（{}）", s(p, "officer_name"), why)
+                }
+            }
+            EventKind::UserDeactivated => {
+                format!("{}（{}）", s(p, "display_name"), s(p, "reason"))
+            }
             EventKind::InquiryStarted | EventKind::InquiryAnswered => s(p, "summary").to_string(),
             EventKind::AssetControlled => s(p, "summary").to_string(),
             EventKind::StageChanged => {
@@ -111,6 +130,16 @@ impl EventKind {
             EventKind::UserCreated => format!("{}（{}）", s(p, "display_name"), s(p, "username")),
             EventKind::TeamCreated | EventKind::CourtRegistered => s(p, "name").to_string(),
             EventKind::SettingsChanged => s(p, "title").to_string(),
+            EventKind::RosterSaved => format!(
+                "{} 起一周，第 {} 版，值班电话 {}",
+                s(p, "week_start"),
+                p.get("version").and_then(Value::as_i64).unwrap_or(0),
+                s(p, "duty_phone")
+            ),
+            EventKind::LeaveRecorded => {
+                format!("{} {}（{}）", s(p, "name"), s(p, "date"), s(p, "reason"))
+            }
+            EventKind::LeaveCancelled => format!("{} {}", s(p, "name"), s(p, "date")),
             _ => String::new(),
         };
         if detail.is_empty() {
@@ -129,7 +158,15 @@ impl EventKind {
                 fen(p, "claim_fen").unwrap_or_default()
             ),
             EventKind::TeamAssigned => s(p, "team_name").to_string(),
+            EventKind::OfficerAssigned if p.get("previous_officer_id").is_some() => {
+                format!(
+                    "reassigned to {} ({})",
+                    s(p, "officer_name"),
+                    s(p, "reason")
+                )
+            }
             EventKind::OfficerAssigned => s(p, "officer_name").to_string(),
+            EventKind::UserDeactivated => format!("{} ({})", s(p, "username"), s(p, "reason")),
             EventKind::StageChanged => {
                 format!("{} → {}", stage_en(s(p, "from")), stage_en(s(p, "to")))
             }
@@ -140,6 +177,16 @@ impl EventKind {
                 .map(|m| m.key().to_string())
                 .unwrap_or_default(),
             EventKind::UserCreated => s(p, "username").to_string(),
+            EventKind::RosterSaved => format!(
+                "week of {}, version {}, duty phone {}",
+                s(p, "week_start"),
+                p.get("version").and_then(Value::as_i64).unwrap_or(0),
+                s(p, "duty_phone")
+            ),
+            EventKind::LeaveRecorded => {
+                format!("{} on {} ({})", s(p, "name"), s(p, "date"), s(p, "reason"))
+            }
+            EventKind::LeaveCancelled => format!("{} on {}", s(p, "name"), s(p, "date")),
             _ => String::new(),
         };
         if detail.is_empty() {

@@ -31,9 +31,12 @@ pub enum CaseAction {
         team_name: String,
         reason: String,
     },
+    /// Assigning (分案) or reassigning (改派) the officer; a reassignment — the case already has
+    /// an officer — needs a reason, which the timeline shows.
     AssignOfficer {
         officer_id: i64,
         officer_name: String,
+        reason: Option<String>,
     },
     IssueNotice,
     MoveStage {
@@ -146,7 +149,15 @@ pub fn decide(state: &CaseState, action: &CaseAction) -> DomainResult<(CaseState
         next.stage = Stage::Archived;
         return Ok((next, vec![happened(EventKind::CaseArchived, json!({}))]));
     }
-    if !state.stage.is_open() {
+    // A 终本 case stays with an officer in the 终本 library: it may still change hands (an
+    // officer leaves; it goes to the dormant-case team), nothing else.
+    let dormant_handover = state.stage == Stage::Closed
+        && state.closing_mode == Some(ClosingMode::Dormant)
+        && matches!(
+            action,
+            CaseAction::AssignTeam { .. } | CaseAction::AssignOfficer { .. }
+        );
+    if !state.stage.is_open() && !dormant_handover {
         return Err(refuse(
             "case.closed",
             "案件已结案，不能再办理此事项",
@@ -179,6 +190,7 @@ pub fn decide(state: &CaseState, action: &CaseAction) -> DomainResult<(CaseState
         CaseAction::AssignOfficer {
             officer_id,
             officer_name,
+            reason,
         } => {
             if state.stage == Stage::Reception {
                 return Err(refuse(
@@ -195,10 +207,15 @@ pub fn decide(state: &CaseState, action: &CaseAction) -> DomainResult<(CaseState
                 ));
             }
             next.officer_id = Some(*officer_id);
-            events.push(happened(
-                EventKind::OfficerAssigned,
-                json!({"officer_id": officer_id, "officer_name": officer_name}),
-            ));
+            let mut payload = json!({"officer_id": officer_id, "officer_name": officer_name});
+            if let Some(previous) = state.officer_id {
+                // 改派: the reason is required and recorded with who held the case before.
+                payload["reason"] = reason_required(reason.as_deref().unwrap_or(""))?.into();
+                payload["previous_officer_id"] = previous.into();
+            } else if let Some(r) = reason.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+                payload["reason"] = r.into();
+            }
+            events.push(happened(EventKind::OfficerAssigned, payload));
             if state.stage == Stage::Filed {
                 next.stage = Stage::Assigned;
                 events.push(stage_event(Stage::Filed, Stage::Assigned));
@@ -444,6 +461,7 @@ mod tests {
             &CaseAction::AssignOfficer {
                 officer_id: 5,
                 officer_name: "王某".into(),
+                reason: None,
             },
         )
         .unwrap();
@@ -451,6 +469,61 @@ mod tests {
         assert_eq!(s.officer_id, Some(5));
         assert_eq!(ev.len(), 2);
         assert_eq!(ev[0].kind, EventKind::OfficerAssigned);
+    }
+
+    #[test]
+    fn reassigning_needs_a_reason_on_the_timeline() {
+        let mut st = filed();
+        st.stage = Stage::Investigation;
+        st.officer_id = Some(5);
+        let to = |reason: Option<&str>| CaseAction::AssignOfficer {
+            officer_id: 6,
+            officer_name: "李某".into(),
+            reason: reason.map(String::from),
+        };
+        for r in [None, Some("  ")] {
+            assert_eq!(
+                decide(&st, &to(r)).unwrap_err().code,
+                "case.reason_required"
+            );
+        }
+        let (s, ev) = decide(&st, &to(Some("原承办人调岗"))).unwrap();
+        assert_eq!(s.officer_id, Some(6));
+        assert_eq!(ev.len(), 1);
+        assert_eq!(ev[0].payload["reason"], "原承办人调岗");
+        assert_eq!(ev[0].payload["previous_officer_id"], 5);
+        assert!(EventKind::OfficerAssigned
+            .describe_zh(&ev[0].payload)
+            .contains("原承办人调岗"));
+    }
+
+    #[test]
+    fn a_dormant_case_may_change_hands_but_nothing_else() {
+        let mut st = filed();
+        st.stage = Stage::Closed;
+        st.closing_mode = Some(ClosingMode::Dormant);
+        st.officer_id = Some(5);
+        st.team_id = Some(1);
+        let team = CaseAction::AssignTeam {
+            team_id: 2,
+            team_name: "终本管理团队".into(),
+            reason: "承办人离岗".into(),
+        };
+        let (s, _) = decide(&st, &team).unwrap();
+        assert_eq!(s.team_id, Some(2));
+        assert_eq!(s.stage, Stage::Closed);
+        let officer = CaseAction::AssignOfficer {
+            officer_id: 6,
+            officer_name: "李某".into(),
+            reason: Some("承办人离岗".into()),
+        };
+        assert_eq!(decide(&s, &officer).unwrap().0.officer_id, Some(6));
+        assert_eq!(
+            decide(&st, &CaseAction::IssueNotice).unwrap_err().code,
+            "case.closed"
+        );
+        st.closing_mode = Some(ClosingMode::Completed);
+        assert_eq!(decide(&st, &team).unwrap_err().code, "case.closed");
     }
 
     #[test]

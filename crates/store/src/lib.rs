@@ -14,9 +14,11 @@ mod db;
 mod intake;
 mod migrate;
 mod read;
+pub mod roster;
 pub mod rows;
 mod session;
 mod settings;
+mod staffing;
 pub mod testing;
 mod write;
 
@@ -26,4 +28,5 @@ pub fn now_ms() -> i64 {
 }
 
 pub use db::{Engine, Store, StoreError, StoreResult};
+pub use staffing::HeldCaseRow;
 pub use write::{NewCase, NewEvent, NewParty, WriteTx};

@@ -242,13 +242,14 @@ fn detail(c: views::CaseDetail) -> CaseDetail {
     info(
         title = "Zhixing 执行 API",
         version = "1",
-        description = "法院执行局办案系统接口。Errors are application/problem+json with Chinese and English messages; invalid input answers 422 with an `errors` array of {field, code, zh, en}, one per wrong field. Sign in with POST /api/v1/login; the session cookie authenticates later calls.\n\n**CSRF:** calls that change data with the session cookie (POST /api/v1/receptions, POST /api/v1/receptions/{id}/file) must also send the header `X-CSRF-Token` with this session's token, which GET /api/v1/csrf returns (it is also the `csrf` field of the staff pages' forms). Without it, or with another session's token, they answer 403 with code `csrf` and change nothing."
+        description = "法院执行局办案系统接口。Errors are application/problem+json with Chinese and English messages; invalid input answers 422 with an `errors` array of {field, code, zh, en}, one per wrong field. Sign in with POST /api/v1/login; the session cookie authenticates later calls.\n\n**CSRF:** calls that change data with the session cookie (every POST, PUT and DELETE except login and logout) must also send the header `X-CSRF-Token` with this session's token, which GET /api/v1/csrf returns (it is also the `csrf` field of the staff pages' forms). Without it, or with another session's token, they answer 403 with code `csrf` and change nothing."
     ),
     paths(
         login,
         logout,
         me,
         list_cases,
+        file_case_directly,
         get_case,
         case_events,
         csrf_token,
@@ -258,7 +259,19 @@ fn detail(c: views::CaseDetail) -> CaseDetail {
         duplicates,
         crate::admin::get_triage_rules,
         crate::admin::simulate_triage_rules,
-        crate::admin::put_triage_rules
+        crate::admin::put_triage_rules,
+        crate::roster::api_get_roster,
+        crate::roster::api_generate,
+        crate::roster::api_save_roster,
+        crate::roster::api_list_leave,
+        crate::roster::api_add_leave,
+        crate::roster::api_cancel_leave,
+        crate::staffing::api_teams,
+        crate::staffing::api_assign,
+        crate::staffing::api_team,
+        crate::staffing::api_deactivate,
+        crate::staffing::api_get_weights,
+        crate::staffing::api_put_weights
     ),
     components(schemas(
         Problem,
@@ -273,6 +286,7 @@ fn detail(c: views::CaseDetail) -> CaseDetail {
         FieldError,
         CsrfToken,
         ReceptionRequest,
+        FilingRequest,
         PartyRequest,
         AgentRequest,
         BasisRequest,
@@ -284,7 +298,18 @@ fn detail(c: views::CaseDetail) -> CaseDetail {
         ReceptionBasis,
         ReceptionLead,
         Filed,
-        Duplicate
+        Duplicate,
+        crate::roster::ApiRoster,
+        crate::roster::ApiRosterEntry,
+        crate::roster::ApiRosterProposal,
+        crate::roster::GenerateRosterRequest,
+        crate::roster::SaveRosterRequest,
+        crate::roster::ApiLeave,
+        crate::staffing::AssignRequest,
+        crate::staffing::TeamRequest,
+        crate::staffing::DeactivateRequest,
+        crate::staffing::CaseVersion,
+        crate::staffing::LoadWeightsDoc
     ))
 )]
 pub struct ApiDoc;
@@ -294,7 +319,7 @@ pub fn routes() -> Router<App> {
         .route("/login", post(login))
         .route("/logout", post(logout))
         .route("/me", get(me))
-        .route("/cases", get(list_cases))
+        .route("/cases", get(list_cases).post(file_case_directly))
         .route("/cases/{id}", get(get_case))
         .route("/cases/{id}/events", get(case_events))
         .route("/csrf", get(csrf_token))
@@ -303,6 +328,8 @@ pub fn routes() -> Router<App> {
         .route("/receptions/{id}/file", post(file_reception))
         .route("/duplicates", get(duplicates))
         .merge(crate::admin::api_routes())
+        .merge(crate::roster::api_routes())
+        .merge(crate::staffing::api_routes())
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .fallback(|| async { problem(&AppError::NotFound) })
 }
@@ -785,6 +812,104 @@ async fn get_reception(State(app): State<App>, s: ApiSession, Path(id): Path<Str
         None => None,
     };
     Json(reception_view(r, case_number)).into_response()
+}
+
+/// A case filed directly by a clerk, e.g. transferred from a trial division: no reception visit,
+/// so no notice checklist. Same field formats as a reception.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct FilingRequest {
+    /// `first`, `preservation` or `restored` (or 执/执保/执恢).
+    pub case_type: String,
+    pub applicant: crate::intake::PartyRequest,
+    pub debtors: Vec<crate::intake::PartyRequest>,
+    pub basis: crate::intake::BasisRequest,
+    /// e.g. `38000`, `38,000.00`, `3.8万`.
+    pub claim: String,
+    pub debtor_locatable: Option<bool>,
+    pub flags: Vec<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/cases", request_body = FilingRequest,
+    params(("X-CSRF-Token" = String, Header, description = "the session's CSRF token (GET /api/v1/csrf)")),
+    responses(
+        (status = 201, body = Filed, description = "Filed, routed by the court's triage rules, assigned by least load, and the network inquiry started for every debtor"),
+        (status = 401, body = Problem),
+        (status = 403, body = Problem),
+        (status = 422, body = ValidationProblem)))]
+async fn file_case_directly(
+    State(app): State<App>,
+    s: ApiSession,
+    headers: HeaderMap,
+    body: Result<Json<FilingRequest>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    if let Some(refused) = csrf_refusal(&headers, &s) {
+        return refused;
+    }
+    let actor = &s.session.actor;
+    let Json(req) = match body {
+        Ok(b) => b,
+        Err(e) => return bad_json(e),
+    };
+    // The reception parser checks every field the same way; a direct filing has no visit, so
+    // the visit-only parts are filled in as satisfied and then dropped.
+    let as_reception = crate::intake::ReceptionRequest {
+        case_type: req.case_type,
+        applicant: req.applicant,
+        debtors: req.debtors,
+        basis: req.basis,
+        amount_awarded: req.claim.clone(),
+        claim: req.claim,
+        debtor_locatable: req.debtor_locatable,
+        flags: req.flags,
+        checklist: zhixing_domain::reception::NoticeItem::ALL
+            .iter()
+            .map(|i| i.key().to_string())
+            .collect(),
+        applicant_confirmed: true,
+        ..Default::default()
+    };
+    let input = match parse_reception(
+        &as_reception,
+        actor.court_id,
+        may_override_check_digit(actor.role),
+        today_shanghai(),
+    ) {
+        Ok(i) => i,
+        Err(errors) => return validation_problem(errors),
+    };
+    let flags = match zhixing_app::intake::parse_flags(&input.flags) {
+        Ok(f) => f,
+        Err(e) => return validation_problem(vec![app_error_field(&e)]),
+    };
+    let f = zhixing_app::commands::FileCase {
+        court_id: actor.court_id,
+        case_type: input.case_type,
+        basis: input.basis,
+        claim: input.claim,
+        applicants: vec![input.applicant],
+        debtors: input.debtors,
+        reception_id: None,
+        flags,
+        debtor_locatable: input.debtor_locatable,
+    };
+    match app.execute(actor, Command::FileCase(f)).await {
+        Ok(out) => {
+            let case_id = out.id.unwrap_or_default();
+            (
+                StatusCode::CREATED,
+                [(header::LOCATION, format!("/api/v1/cases/{case_id}"))],
+                Json(Filed {
+                    case_id,
+                    case_number: out.case_number.unwrap_or_default(),
+                    url: format!("/cases/{case_id}"),
+                }),
+            )
+                .into_response()
+        }
+        Err(e @ AppError::Invalid(_)) => validation_problem(vec![app_error_field(&e)]),
+        Err(e) => problem(&e),
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/receptions/{id}/file",

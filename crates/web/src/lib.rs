@@ -11,8 +11,10 @@ pub mod format;
 pub mod i18n;
 pub mod intake;
 pub mod pages;
+pub mod roster;
 pub mod session;
 pub mod staff;
+pub mod staffing;
 
 use std::time::Duration;
 
@@ -34,6 +36,8 @@ pub fn router(app: App) -> Router {
         .merge(staff::routes())
         .merge(admin::routes())
         .merge(intake::routes())
+        .merge(roster::routes())
+        .merge(staffing::routes())
         .nest("/api/v1", api::routes())
         .merge(api::docs())
         .merge(assets::routes())

@@ -346,6 +346,8 @@ pub struct CaseDetailPage {
     pub timeline: Vec<TimelineEntry>,
     /// The case's network-inquiry tasks (one per debtor from filing).
     pub inquiries: Vec<InquiryItem>,
+    /// The assignment form, for a team leader or bureau chief of the case's court.
+    pub assign: Option<zhixing_app::staffing::AssignOptions>,
 }
 
 impl Page for CaseDetailPage {
@@ -1005,6 +1007,7 @@ mod tests {
             user: user(),
             csrf: "tok-456".into(),
             inquiries: Vec::new(),
+            assign: None,
             case: CaseDetail {
                 id: 42,
                 case_number: "（2024）豫0883执1234号".into(),

@@ -326,6 +326,10 @@ async fn case_page(State(app): State<App>, s: PageSession, Path(raw): Path<Strin
             .collect(),
         Err(e) => return error_page(lang, &AppError::from(e), Some(user)),
     };
+    let assign = match app.assign_options(actor, case.id).await {
+        Ok(a) => a,
+        Err(e) => return error_page(lang, &e, Some(user)),
+    };
     let p = CaseDetailPage {
         lang,
         user,
@@ -333,6 +337,7 @@ async fn case_page(State(app): State<App>, s: PageSession, Path(raw): Path<Strin
         case,
         timeline,
         inquiries,
+        assign,
     };
     html(StatusCode::OK, render_page(&p))
 }

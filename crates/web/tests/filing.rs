@@ -1,0 +1,138 @@
+//! Direct filing through the API (cases transferred from a trial division), on both engines.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use zhixing_app::demo::DemoOptions;
+use zhixing_app::App;
+use zhixing_domain::ids::resident_check_char;
+use zhixing_store::testing::test_databases;
+
+fn id(body17: &str) -> String {
+    format!("{body17}{}", resident_check_char(body17))
+}
+
+fn body(debtor_id: &str) -> Value {
+    json!({
+        "case_type": "first",
+        "applicant": {"kind": "person", "name": "王申请", "id_number": id("41088319700101001")},
+        "debtors": [{"kind": "person", "name": "刘被执", "id_number": debtor_id}],
+        "basis": {"issuing_court": "孟州市人民法院", "instrument_number": "（2025）豫0883民初77号", "kind": "judgment", "effective_date": "2025-05-01"},
+        "claim": "3.8万",
+        "debtor_locatable": true,
+        "flags": []
+    })
+}
+
+#[tokio::test]
+async fn a_clerk_files_directly_and_the_case_is_routed_and_assigned() {
+    for db in test_databases().await {
+        let label = db.label;
+        let app = App::open(&db.url).await.unwrap();
+        app.generate_demo(DemoOptions { cases: 0, seed: 3 }, |_| {})
+            .await
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let router = zhixing_web::router(app.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        let c = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        c.post(format!("{base}/api/v1/login"))
+            .json(&json!({"username": "mz_clerk", "password": "zhixing123"}))
+            .send()
+            .await
+            .unwrap();
+        let csrf: Value = c
+            .get(format!("{base}/api/v1/csrf"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = csrf["csrf_token"].as_str().unwrap().to_string();
+
+        let r = c
+            .post(format!("{base}/api/v1/cases"))
+            .json(&body(&id("41088319750202002")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}: no CSRF header");
+        assert_eq!(app.store.count_cases().await.unwrap(), 0);
+
+        let bad = c
+            .post(format!("{base}/api/v1/cases"))
+            .header("X-CSRF-Token", &token)
+            .json(&body("410883197502020029"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        let p: Value = bad.json().await.unwrap();
+        assert!(
+            p["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["field"] == "debtors[0].id_number"),
+            "{p}"
+        );
+        assert_eq!(app.store.count_cases().await.unwrap(), 0);
+
+        let ok = c
+            .post(format!("{base}/api/v1/cases"))
+            .header("X-CSRF-Token", &token)
+            .json(&body(&id("41088319750202002")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ok.status(), StatusCode::CREATED, "{label}");
+        let filed: Value = ok.json().await.unwrap();
+        assert!(filed["case_number"].as_str().unwrap().contains("豫0883执"));
+        let case: Value = c
+            .get(format!("{base}/api/v1/cases/{}", filed["case_id"]))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            case["stage"], "assigned",
+            "{label}: routed and assigned at filing"
+        );
+        assert_eq!(case["team_name"], "速执团队");
+
+        // A judge does not file.
+        let j = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        j.post(format!("{base}/api/v1/login"))
+            .json(&json!({"username": "mz_t1_judge", "password": "zhixing123"}))
+            .send()
+            .await
+            .unwrap();
+        let jt: Value = j
+            .get(format!("{base}/api/v1/csrf"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let r = j
+            .post(format!("{base}/api/v1/cases"))
+            .header("X-CSRF-Token", jt["csrf_token"].as_str().unwrap())
+            .json(&body(&id("41088319750202002")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}");
+        app.store.close().await;
+        db.cleanup().await;
+    }
+}
