@@ -1,78 +1,31 @@
 //! Reception at the window, filing from it, same-day inquiries, duplicates and concurrent
 //! filing, on SQLite and PostgreSQL.
 
-use chrono::NaiveDate;
+mod common;
+
+use common::{actor, basis, each_engine, generate_demo, person};
 use zhixing_app::commands::{Command, FileCase};
 use zhixing_app::demo::DemoOptions;
 use zhixing_app::intake::ReceptionInput;
-use zhixing_app::{Actor, App};
-use zhixing_domain::basis::{Basis, BasisKind};
 use zhixing_domain::case::CaseType;
-use zhixing_domain::ids::{resident_check_char, ResidentId};
 use zhixing_domain::money::Fen;
-use zhixing_domain::party::{Party, PartyIdentity};
 use zhixing_domain::reception::{Agent, AssetKind, AssetLead, Checklist, NoticeItem};
-use zhixing_store::testing::test_databases;
 
-async fn each_engine<F, Fut>(f: F)
-where
-    F: Fn(App, &'static str) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for db in test_databases().await {
-        let app = App::open(&db.url).await.expect("open test database");
-        app.generate_demo(DemoOptions { cases: 0, seed: 1 }, |_| {})
-            .await
-            .unwrap();
-        f(app.clone(), db.label).await;
-        app.store.close().await;
-        db.cleanup().await;
-    }
-}
-
-async fn actor(app: &App, username: &str) -> Actor {
-    let u = app
-        .store
-        .user_by_username(username)
-        .await
-        .unwrap()
-        .expect(username);
-    app.actor_for_user(u.id).await.unwrap()
-}
-
-fn person(name: &str, body17: &str) -> Party {
-    let id = format!("{body17}{}", resident_check_char(body17));
-    Party::new(
-        name,
-        PartyIdentity::Person(ResidentId::parse(&id).unwrap()),
-        Some("13912345678"),
-        None,
-    )
-    .unwrap()
-}
-
-fn basis() -> Basis {
-    Basis::new(
-        "孟州市人民法院",
-        "（2025）豫0883民初321号",
-        BasisKind::Judgment,
-        NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
-        NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-    )
-    .unwrap()
-}
+const DEMO: DemoOptions = DemoOptions { cases: 0, seed: 1 };
+const PHONE: Option<&str> = Some("13912345678");
+const BASIS: &str = "（2025）豫0883民初321号";
 
 fn reception(court_id: i64) -> ReceptionInput {
     ReceptionInput {
         court_id,
         case_type: CaseType::First,
-        applicant: person("王申请", "41088319700101001"),
+        applicant: person("王申请", "41088319700101001", PHONE),
         agent: Some(Agent::new("赵律师", Some("14108201210123456"), None).unwrap()),
         debtors: vec![
-            person("刘被执", "41088319750202002"),
-            person("陈被执", "41088319760303003"),
+            person("刘被执", "41088319750202002", PHONE),
+            person("陈被执", "41088319760303003", PHONE),
         ],
-        basis: basis(),
+        basis: basis(BASIS, "2025-06-01"),
         amount_awarded: Fen::from_yuan(38_000),
         interest_terms: Some("自 2025-06-01 起按 LPR 计息".into()),
         claim: Fen::from_yuan(38_000),
@@ -89,7 +42,7 @@ fn reception(court_id: i64) -> ReceptionInput {
 
 #[tokio::test]
 async fn one_visit_reception_then_filing_starts_the_inquiry_the_same_day() {
-    each_engine(|app, label| async move {
+    each_engine(DEMO, |app, label| async move {
         let officer = actor(&app, "mz_reception").await;
         let clerk = actor(&app, "mz_clerk").await;
 
@@ -172,7 +125,7 @@ async fn one_visit_reception_then_filing_starts_the_inquiry_the_same_day() {
             .possible_duplicates(
                 &clerk,
                 "（2025）豫0883民初321号",
-                &[&person("王申请", "41088319700101001")],
+                &[&person("王申请", "41088319700101001", PHONE)],
             )
             .await
             .unwrap();
@@ -190,7 +143,7 @@ async fn one_visit_reception_then_filing_starts_the_inquiry_the_same_day() {
 
 #[tokio::test]
 async fn clerks_filing_at_the_same_moment_get_consecutive_numbers() {
-    each_engine(|app, label| async move {
+    each_engine(DEMO, |app, label| async move {
         let a = actor(&app, "mz_clerk").await;
         let b = actor(&app, "mz_clerk2").await;
         let mut handles = Vec::new();
@@ -201,10 +154,10 @@ async fn clerks_filing_at_the_same_moment_get_consecutive_numbers() {
                 let f = FileCase {
                     court_id: who.court_id,
                     case_type: CaseType::First,
-                    basis: basis(),
+                    basis: basis(BASIS, "2025-06-01"),
                     claim: Fen::from_yuan(1000 + i),
-                    applicants: vec![person("王申请", "41088319700101001")],
-                    debtors: vec![person("刘被执", "41088319750202002")],
+                    applicants: vec![person("王申请", "41088319700101001", PHONE)],
+                    debtors: vec![person("刘被执", "41088319750202002", PHONE)],
                     reception_id: None,
                     flags: Default::default(),
                     debtor_locatable: true,
@@ -246,16 +199,15 @@ async fn clerks_filing_at_the_same_moment_get_consecutive_numbers() {
 async fn triage_rules_are_edited_checked_simulated_and_used() {
     use zhixing_domain::team::TeamKind;
     use zhixing_domain::triage::{Condition, RuleSet, TriageRule};
-    each_engine(|app, label| async move {
-        app.generate_demo(
+    each_engine(DEMO, |app, label| async move {
+        generate_demo(
+            &app,
             DemoOptions {
                 cases: 300,
                 seed: 5,
             },
-            |_| {},
         )
-        .await
-        .unwrap();
+        .await;
         let admin = actor(&app, "mz_admin").await;
         let clerk = actor(&app, "mz_clerk").await;
         let court = admin.court_id;
@@ -324,10 +276,10 @@ async fn triage_rules_are_edited_checked_simulated_and_used() {
         let f = FileCase {
             court_id: court,
             case_type: CaseType::First,
-            basis: basis(),
+            basis: basis(BASIS, "2025-06-01"),
             claim: Fen::from_yuan(2_000),
-            applicants: vec![person("王申请", "41088319700101001")],
-            debtors: vec![person("刘被执", "41088319750202002")],
+            applicants: vec![person("王申请", "41088319700101001", PHONE)],
+            debtors: vec![person("刘被执", "41088319750202002", PHONE)],
             reception_id: None,
             flags: Default::default(),
             debtor_locatable: true,

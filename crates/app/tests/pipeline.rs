@@ -1,76 +1,28 @@
 //! The command pipeline, the audit chain and the queries, on SQLite and PostgreSQL.
 
-use chrono::NaiveDate;
+mod common;
+
+use common::{actor, basis, each_engine, generate_demo, person};
 use zhixing_app::commands::{Command, FileCase};
 use zhixing_app::demo::DemoOptions;
 use zhixing_app::views::CaseFilter;
-use zhixing_app::{Actor, App, AppError};
-use zhixing_domain::basis::{Basis, BasisKind};
+use zhixing_app::{App, AppError};
 use zhixing_domain::case::{CaseType, ClosingMode, Stage};
-use zhixing_domain::ids::ResidentId;
 use zhixing_domain::lifecycle::CaseAction;
 use zhixing_domain::money::Fen;
-use zhixing_domain::party::{Party, PartyIdentity};
-use zhixing_store::testing::test_databases;
-
-async fn each_engine<F, Fut>(f: F)
-where
-    F: Fn(App, &'static str) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for db in test_databases().await {
-        let app = App::open(&db.url).await.expect("open test database");
-        f(app.clone(), db.label).await;
-        app.store.close().await;
-        db.cleanup().await;
-    }
-}
 
 async fn demo_city(app: &App, cases: usize) {
-    app.generate_demo(DemoOptions { cases, seed: 7 }, |_| {})
-        .await
-        .expect("demo data");
-}
-
-async fn actor(app: &App, username: &str) -> Actor {
-    let u = app
-        .store
-        .user_by_username(username)
-        .await
-        .unwrap()
-        .expect(username);
-    app.actor_for_user(u.id).await.unwrap()
-}
-
-fn person(name: &str, body17: &str) -> Party {
-    let id = format!(
-        "{body17}{}",
-        zhixing_domain::ids::resident_check_char(body17)
-    );
-    Party::new(
-        name,
-        PartyIdentity::Person(ResidentId::parse(&id).unwrap()),
-        None,
-        None,
-    )
-    .unwrap()
+    generate_demo(app, DemoOptions { cases, seed: 7 }).await;
 }
 
 fn filing(court_id: i64) -> FileCase {
     FileCase {
         court_id,
         case_type: CaseType::First,
-        basis: Basis::new(
-            "孟州市人民法院",
-            "（2024）豫0883民初88号",
-            BasisKind::Judgment,
-            NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
-            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-        )
-        .unwrap(),
+        basis: basis("（2024）豫0883民初88号", "2024-03-01"),
         claim: Fen::from_yuan(38_000),
-        applicants: vec![person("张三", "41088319800101123")],
-        debtors: vec![person("李四", "41088319850505456")],
+        applicants: vec![person("张三", "41088319800101123", None)],
+        debtors: vec![person("李四", "41088319850505456", None)],
         reception_id: None,
         flags: Default::default(),
         debtor_locatable: true,
@@ -79,7 +31,7 @@ fn filing(court_id: i64) -> FileCase {
 
 #[tokio::test]
 async fn demo_city_is_consistent_and_its_audit_chains_verify() {
-    each_engine(|app, label| async move {
+    each_engine(None, |app, label| async move {
         demo_city(&app, 300).await;
         assert_eq!(app.store.count_cases().await.unwrap(), 300, "{label}");
         let report = app.verify_audit().await.unwrap();
@@ -106,7 +58,7 @@ async fn demo_city_is_consistent_and_its_audit_chains_verify() {
 
 #[tokio::test]
 async fn verify_names_the_event_whose_byte_was_changed() {
-    each_engine(|app, label| async move {
+    each_engine(None, |app, label| async move {
         demo_city(&app, 40).await;
         let victim: Vec<zhixing_store::rows::EventRow> = {
             let q = zhixing_store::rows::CaseQuery {
@@ -164,7 +116,7 @@ async fn verify_names_the_event_whose_byte_was_changed() {
 
 #[tokio::test]
 async fn filing_numbers_cases_in_sequence_and_writes_the_trail() {
-    each_engine(|app, label| async move {
+    each_engine(None, |app, label| async move {
         demo_city(&app, 0).await;
         let clerk = actor(&app, "mz_clerk").await;
         let a = app
@@ -305,7 +257,7 @@ fn all_actions(officer_id: i64, team_id: i64) -> Vec<(CaseAction, &'static str)>
 
 #[tokio::test]
 async fn every_case_command_is_refused_when_locked_and_for_another_court() {
-    each_engine(|app, label| async move {
+    each_engine(None, |app, label| async move {
         demo_city(&app, 0).await;
         let clerk = actor(&app, "mz_clerk").await;
         let chief = actor(&app, "mz_chief").await;
@@ -414,7 +366,7 @@ async fn every_case_command_is_refused_when_locked_and_for_another_court() {
 
 #[tokio::test]
 async fn roles_stale_versions_and_domain_rules_are_enforced() {
-    each_engine(|app, label| async move {
+    each_engine(None, |app, label| async move {
         demo_city(&app, 0).await;
         let clerk = actor(&app, "mz_clerk").await;
         let chief = actor(&app, "mz_chief").await;
@@ -536,7 +488,7 @@ async fn roles_stale_versions_and_domain_rules_are_enforced() {
 
 #[tokio::test]
 async fn lists_stay_within_the_users_courts_and_filter() {
-    each_engine(|app, label| async move {
+    each_engine(None, |app, label| async move {
         demo_city(&app, 400).await;
         let mz = actor(&app, "mz_clerk").await;
         let sup = actor(&app, "jz_supervisor").await;
@@ -696,7 +648,7 @@ async fn lists_stay_within_the_users_courts_and_filter() {
 
 #[tokio::test]
 async fn sign_in_checks_passwords_and_sessions_expire_on_logout() {
-    each_engine(|app, label| async move {
+    each_engine(None, |app, label| async move {
         demo_city(&app, 0).await;
         let err = app.login("mz_clerk", "wrong-password").await.unwrap_err();
         assert_eq!(err.code(), "login.failed", "{label}");

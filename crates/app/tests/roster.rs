@@ -2,39 +2,17 @@
 //! leave and previous weeks, saving checks hand edits and versions, only the court's own
 //! managers may act, and every change is an audited event.
 
+mod common;
+
 use chrono::{Days, NaiveDate};
+use common::{actor, each_engine};
 use zhixing_app::commands::Command;
 use zhixing_app::demo::DemoOptions;
 use zhixing_app::roster::shanghai_today;
-use zhixing_app::{Actor, App, AppError};
+use zhixing_app::{App, AppError};
 use zhixing_domain::roster::{monday_of, Roster, RosterEntry};
-use zhixing_store::testing::test_databases;
 
-async fn each_engine<F, Fut>(f: F)
-where
-    F: Fn(App, &'static str) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for db in test_databases().await {
-        let app = App::open(&db.url).await.expect("open test database");
-        app.generate_demo(DemoOptions { cases: 0, seed: 1 }, |_| {})
-            .await
-            .unwrap();
-        f(app.clone(), db.label).await;
-        app.store.close().await;
-        db.cleanup().await;
-    }
-}
-
-async fn actor(app: &App, username: &str) -> Actor {
-    let u = app
-        .store
-        .user_by_username(username)
-        .await
-        .unwrap()
-        .expect(username);
-    app.actor_for_user(u.id).await.unwrap()
-}
+const DEMO: DemoOptions = DemoOptions { cases: 0, seed: 1 };
 
 fn save(court_id: i64, roster: &Roster, spd: u32, version: i64) -> Command {
     Command::SaveRoster {
@@ -63,7 +41,7 @@ fn next_monday() -> NaiveDate {
 
 #[tokio::test]
 async fn roster_is_generated_from_leave_checked_saved_and_audited() {
-    each_engine(|app, engine| async move {
+    each_engine(DEMO, |app, engine| async move {
         let chief = actor(&app, "mz_chief").await;
         let court = chief.court_id;
         let week = next_monday();
@@ -246,7 +224,7 @@ async fn roster_is_generated_from_leave_checked_saved_and_audited() {
 
 #[tokio::test]
 async fn only_the_courts_own_managers_may_roster() {
-    each_engine(|app, engine| async move {
+    each_engine(DEMO, |app, engine| async move {
         let chief = actor(&app, "mz_chief").await;
         let admin = actor(&app, "mz_admin").await;
         let clerk = actor(&app, "mz_clerk").await;

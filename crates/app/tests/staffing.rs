@@ -2,47 +2,19 @@
 //! officer leaving (cases spread by load, 终本 cases to the dormant-case team), deactivated
 //! accounts, and the load weights — on SQLite and PostgreSQL.
 
+mod common;
+
+use common::{actor, each_engine, user_id};
 use zhixing_app::commands::Command;
 use zhixing_app::demo::DemoOptions;
-use zhixing_app::{Actor, App};
+use zhixing_app::App;
 use zhixing_domain::assignment::LoadWeights;
 use zhixing_domain::case::CaseType;
 use zhixing_domain::lifecycle::CaseAction;
-use zhixing_store::testing::test_databases;
 
-async fn each_engine<F, Fut>(cases: usize, f: F)
-where
-    F: Fn(App, &'static str) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for db in test_databases().await {
-        let app = App::open(&db.url).await.expect("open test database");
-        app.generate_demo(DemoOptions { cases, seed: 7 }, |_| {})
-            .await
-            .unwrap();
-        f(app.clone(), db.label).await;
-        app.store.close().await;
-        db.cleanup().await;
-    }
-}
-
-async fn actor(app: &App, username: &str) -> Actor {
-    let u = app
-        .store
-        .user_by_username(username)
-        .await
-        .unwrap()
-        .expect(username);
-    app.actor_for_user(u.id).await.unwrap()
-}
-
-async fn user_id(app: &App, username: &str) -> i64 {
-    app.store
-        .user_by_username(username)
-        .await
-        .unwrap()
-        .expect(username)
-        .id
+/// The demo city with `cases` cases.
+fn city(cases: usize) -> DemoOptions {
+    DemoOptions { cases, seed: 7 }
 }
 
 /// An open case of the given team that has an officer, and its version.
@@ -58,7 +30,7 @@ async fn open_case_with_officer(app: &App, officer: &str) -> (i64, i64, i64) {
 
 #[tokio::test]
 async fn reassignment_needs_a_reason_and_is_on_the_timeline() {
-    each_engine(300, |app, label| async move {
+    each_engine(city(300), |app, label| async move {
         let lead = actor(&app, "mz_t1_lead").await;
         let (case_id, version, from) = open_case_with_officer(&app, "mz_t1_officer1").await;
         let to = user_id(&app, "mz_t1_officer2").await;
@@ -174,7 +146,7 @@ async fn reassignment_needs_a_reason_and_is_on_the_timeline() {
 
 #[tokio::test]
 async fn officer_leaving_spreads_cases_and_sends_dormant_ones_to_the_dormant_team() {
-    each_engine(1200, |app, label| async move {
+    each_engine(city(1200), |app, label| async move {
         let chief = actor(&app, "sy_chief").await;
         let teams = app.store.teams(&[chief.court_id]).await.unwrap();
         let dormant_team = teams.iter().find(|t| t.kind == "dormant").unwrap();
@@ -315,7 +287,7 @@ async fn officer_leaving_spreads_cases_and_sends_dormant_ones_to_the_dormant_tea
 
 #[tokio::test]
 async fn without_a_dormant_team_dormant_cases_stay_in_the_team() {
-    each_engine(300, |app, label| async move {
+    each_engine(city(300), |app, label| async move {
         let chief = actor(&app, "mz_chief").await;
         let officer = user_id(&app, "mz_t1_officer1").await;
         let plan = app.leaving_plan(&chief, officer).await.unwrap();
@@ -366,7 +338,7 @@ async fn without_a_dormant_team_dormant_cases_stay_in_the_team() {
 
 #[tokio::test]
 async fn load_weights_save_validate_and_conflict() {
-    each_engine(0, |app, label| async move {
+    each_engine(city(0), |app, label| async move {
         let admin = actor(&app, "mz_admin").await;
         let court = admin.court_id;
         let (w, v) = app.load_weights(court).await.unwrap();

@@ -2,98 +2,18 @@
 //! the preset shown, editing by form posts (with and without htmx), simulation, saving with
 //! its refusals (gaps, stale versions, wrong role, missing CSRF token).
 
+mod common;
+
+use common::{api_csrf, client, each_engine, get_json, get_page, sign_in, value_of};
 use reqwest::header::{CONTENT_TYPE, LOCATION};
-use reqwest::redirect::Policy;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use zhixing_app::demo::DemoOptions;
-use zhixing_app::App;
-use zhixing_store::testing::test_databases;
 
-struct Server {
-    base: String,
-    app: App,
-}
-
-async fn start(url: &str) -> Server {
-    let app = App::open(url).await.unwrap();
-    app.generate_demo(
-        DemoOptions {
-            cases: 200,
-            seed: 7,
-        },
-        |_| {},
-    )
-    .await
-    .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let router = zhixing_web::router(app.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    Server {
-        base: format!("http://{addr}"),
-        app,
-    }
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap()
-}
-
-async fn each_engine<F, Fut>(f: F)
-where
-    F: Fn(Server, &'static str) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for db in test_databases().await {
-        let s = start(&db.url).await;
-        let app = s.app.clone();
-        f(s, db.label).await;
-        app.store.close().await;
-        db.cleanup().await;
-    }
-}
-
-/// The value of the first `name="…" value="…"` in a page.
-fn value_of(html: &str, name: &str) -> Option<String> {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker)? + marker.len();
-    Some(html[start..].split('"').next().unwrap().to_string())
-}
-
-/// Signs in through the login form, as a browser does.
-async fn sign_in(c: &reqwest::Client, base: &str, user: &str) {
-    let page = c
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = value_of(&page, "csrf").expect("login form has a csrf field");
-    let r = c
-        .post(format!("{base}/login"))
-        .form(&[
-            ("username", user),
-            ("password", "zhixing123"),
-            ("csrf", &csrf),
-            ("next", "/cases"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {user}");
-}
-
-async fn get_text(c: &reqwest::Client, url: String) -> (StatusCode, String) {
-    let r = c.get(url).send().await.unwrap();
-    (r.status(), r.text().await.unwrap())
-}
+const DEMO: DemoOptions = DemoOptions {
+    cases: 200,
+    seed: 7,
+};
 
 /// One editor row as the form posts it.
 #[derive(Clone)]
@@ -191,7 +111,7 @@ async fn post_edit(
 
 /// The session's token and the court of the signed-in user, from the page.
 async fn page_state(c: &reqwest::Client, base: &str) -> (String, i64, i64, String) {
-    let (status, page) = get_text(c, format!("{base}/admin/triage")).await;
+    let (status, page) = get_page(c, format!("{base}/admin/triage")).await;
     assert_eq!(status, StatusCode::OK);
     let csrf = value_of(&page, "csrf").unwrap();
     let court = value_of(&page, "court").unwrap().parse().unwrap();
@@ -211,7 +131,7 @@ async fn api_rules(c: &reqwest::Client, base: &str, court: i64) -> Value {
 
 #[tokio::test]
 async fn page_shows_the_preset_and_edits_round_trip() {
-    each_engine(|s, label| async move {
+    each_engine(DEMO, |s, label| async move {
         let c = client();
         sign_in(&c, &s.base, "mz_admin").await;
         let (csrf, court, version, page) = page_state(&c, &s.base).await;
@@ -325,7 +245,7 @@ async fn page_shows_the_preset_and_edits_round_trip() {
 
 #[tokio::test]
 async fn simulation_counts_and_refused_saves() {
-    each_engine(|s, label| async move {
+    each_engine(DEMO, |s, label| async move {
         let c = client();
         sign_in(&c, &s.base, "mz_admin").await;
         let (csrf, court, _, _) = page_state(&c, &s.base).await;
@@ -422,7 +342,7 @@ async fn simulation_counts_and_refused_saves() {
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{label}");
         let to = r.headers()[LOCATION].to_str().unwrap().to_string();
         assert_eq!(to, format!("/admin/triage?court={court}&saved=1"));
-        let (_, html) = get_text(&c, format!("{}{to}", s.base)).await;
+        let (_, html) = get_page(&c, format!("{}{to}", s.base)).await;
         assert!(html.contains("分流规则已保存（第 1 版）"), "{label}");
         assert!(html.contains("标的额 &#60; 30,000.00 元"));
         assert_eq!(value_of(&html, "version").as_deref(), Some("1"));
@@ -454,13 +374,13 @@ async fn simulation_counts_and_refused_saves() {
 
 #[tokio::test]
 async fn only_administrators_within_their_courts() {
-    each_engine(|s, label| async move {
+    each_engine(DEMO, |s, label| async move {
         let clerk = client();
         sign_in(&clerk, &s.base, "mz_clerk").await;
-        let (status, html) = get_text(&clerk, format!("{}/admin/triage", s.base)).await;
+        let (status, html) = get_page(&clerk, format!("{}/admin/triage", s.base)).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{label}");
         assert!(html.contains("只有系统管理员可以设置分流规则"));
-        let (_, cases) = get_text(&clerk, format!("{}/cases", s.base)).await;
+        let (_, cases) = get_page(&clerk, format!("{}/cases", s.base)).await;
         assert!(
             !cases.contains("href=\"/admin/triage\""),
             "{label}: no nav link"
@@ -480,16 +400,16 @@ async fn only_administrators_within_their_courts() {
         let admin = client();
         sign_in(&admin, &s.base, "mz_admin").await;
         let (status, _) =
-            get_text(&admin, format!("{}/admin/triage?court={shanyang}", s.base)).await;
+            get_page(&admin, format!("{}/admin/triage?court={shanyang}", s.base)).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{label}");
-        let (status, _) = get_text(&admin, format!("{}/admin/triage?court=abc", s.base)).await;
+        let (status, _) = get_page(&admin, format!("{}/admin/triage?court=abc", s.base)).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
 
         // The city's administrator chooses among the courts below and sees 山阳's preset.
         let city = client();
         sign_in(&city, &s.base, "admin").await;
         let (status, html) =
-            get_text(&city, format!("{}/admin/triage?court={shanyang}", s.base)).await;
+            get_page(&city, format!("{}/admin/triage?court={shanyang}", s.base)).await;
         assert_eq!(status, StatusCode::OK, "{label}");
         assert!(html.contains("焦作市山阳区人民法院"));
         assert!(html.contains("被执行人下落不明"));
@@ -501,17 +421,10 @@ async fn only_administrators_within_their_courts() {
 
 #[tokio::test]
 async fn api_reads_simulates_and_saves_with_the_csrf_header() {
-    each_engine(|s, label| async move {
+    each_engine(DEMO, |s, label| async move {
         let c = client();
         sign_in(&c, &s.base, "mz_admin").await;
-        let me: Value = c
-            .get(format!("{}/api/v1/me", s.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let me: Value = get_json(&c, format!("{}/api/v1/me", s.base)).await;
         let court = me["court_id"].as_i64().unwrap();
         let url = format!("{}/api/v1/courts/{court}/triage-rules", s.base);
 
@@ -566,15 +479,7 @@ async fn api_reads_simulates_and_saves_with_the_csrf_header() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}");
         assert_eq!(r.headers()[CONTENT_TYPE], "application/problem+json");
-        let token: Value = c
-            .get(format!("{}/api/v1/csrf", s.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = token["csrf_token"].as_str().unwrap().to_string();
+        let token = api_csrf(&c, &s.base).await;
         let r = c
             .put(&url)
             .header("X-CSRF-Token", "wrong")
@@ -643,17 +548,10 @@ async fn api_reads_simulates_and_saves_with_the_csrf_header() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
-        let clerk_token: Value = clerk
-            .get(format!("{}/api/v1/csrf", s.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let clerk_token = api_csrf(&clerk, &s.base).await;
         let r = clerk
             .put(&url)
-            .header("X-CSRF-Token", clerk_token["csrf_token"].as_str().unwrap())
+            .header("X-CSRF-Token", &clerk_token)
             .json(&json!({"rules": rules, "version": 1}))
             .send()
             .await
@@ -669,14 +567,7 @@ async fn api_reads_simulates_and_saves_with_the_csrf_header() {
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
 
         // The OpenAPI document lists the three operations.
-        let doc: Value = c
-            .get(format!("{}/api/v1/openapi.json", s.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let doc: Value = get_json(&c, format!("{}/api/v1/openapi.json", s.base)).await;
         let path = &doc["paths"]["/api/v1/courts/{court_id}/triage-rules"];
         assert!(
             path["get"].is_object() && path["put"].is_object(),

@@ -1,11 +1,13 @@
 //! Direct filing through the API (cases transferred from a trial division), on both engines.
 
+mod common;
+
+use common::{api_csrf, api_login, client_with, each_engine, get_json, PASSWORD};
+use reqwest::redirect::Policy;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use zhixing_app::demo::DemoOptions;
-use zhixing_app::App;
 use zhixing_domain::ids::resident_check_char;
-use zhixing_store::testing::test_databases;
 
 fn id(body17: &str) -> String {
     format!("{body17}{}", resident_check_char(body17))
@@ -25,34 +27,12 @@ fn body(debtor_id: &str) -> Value {
 
 #[tokio::test]
 async fn a_clerk_files_directly_and_the_case_is_routed_and_assigned() {
-    for db in test_databases().await {
-        let label = db.label;
-        let app = App::open(&db.url).await.unwrap();
-        app.generate_demo(DemoOptions { cases: 0, seed: 3 }, |_| {})
-            .await
-            .unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let router = zhixing_web::router(app.clone());
-        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-        let c = reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .unwrap();
-        c.post(format!("{base}/api/v1/login"))
-            .json(&json!({"username": "mz_clerk", "password": "zhixing123"}))
-            .send()
-            .await
-            .unwrap();
-        let csrf: Value = c
-            .get(format!("{base}/api/v1/csrf"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = csrf["csrf_token"].as_str().unwrap().to_string();
+    each_engine(DemoOptions { cases: 0, seed: 3 }, |s, label| async move {
+        let (app, base) = (&s.app, &s.base);
+        // This client follows redirects, as a script calling the API would.
+        let c = client_with(Policy::default());
+        api_login(&c, base, "mz_clerk", PASSWORD).await;
+        let token = api_csrf(&c, base).await;
 
         let r = c
             .post(format!("{base}/api/v1/cases"))
@@ -92,14 +72,7 @@ async fn a_clerk_files_directly_and_the_case_is_routed_and_assigned() {
         assert_eq!(ok.status(), StatusCode::CREATED, "{label}");
         let filed: Value = ok.json().await.unwrap();
         assert!(filed["case_number"].as_str().unwrap().contains("豫0883执"));
-        let case: Value = c
-            .get(format!("{base}/api/v1/cases/{}", filed["case_id"]))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let case: Value = get_json(&c, format!("{base}/api/v1/cases/{}", filed["case_id"])).await;
         assert_eq!(
             case["stage"], "assigned",
             "{label}: routed and assigned at filing"
@@ -107,32 +80,17 @@ async fn a_clerk_files_directly_and_the_case_is_routed_and_assigned() {
         assert_eq!(case["team_name"], "速执团队");
 
         // A judge does not file.
-        let j = reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .unwrap();
-        j.post(format!("{base}/api/v1/login"))
-            .json(&json!({"username": "mz_t1_judge", "password": "zhixing123"}))
-            .send()
-            .await
-            .unwrap();
-        let jt: Value = j
-            .get(format!("{base}/api/v1/csrf"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let j = client_with(Policy::default());
+        api_login(&j, base, "mz_t1_judge", PASSWORD).await;
+        let jt = api_csrf(&j, base).await;
         let r = j
             .post(format!("{base}/api/v1/cases"))
-            .header("X-CSRF-Token", jt["csrf_token"].as_str().unwrap())
+            .header("X-CSRF-Token", &jt)
             .json(&body(&id("41088319750202002")))
             .send()
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}");
-        app.store.close().await;
-        db.cleanup().await;
-    }
+    })
+    .await;
 }

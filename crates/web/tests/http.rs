@@ -1,97 +1,20 @@
 //! The server over real HTTP on a random port, on SQLite and PostgreSQL.
 
+mod common;
+
+use common::{api_login, client, each_engine, get_json, get_text, hidden, sign_in, PASSWORD};
 use reqwest::header::{CONTENT_TYPE, LOCATION, SET_COOKIE};
-use reqwest::redirect::Policy;
 use reqwest::StatusCode;
 use zhixing_app::demo::DemoOptions;
-use zhixing_app::App;
-use zhixing_store::testing::test_databases;
 
-struct Server {
-    base: String,
-    app: App,
-}
-
-async fn start(url: &str) -> Server {
-    let app = App::open(url).await.unwrap();
-    app.generate_demo(
-        DemoOptions {
-            cases: 120,
-            seed: 11,
-        },
-        |_| {},
-    )
-    .await
-    .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let router = zhixing_web::router(app.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    Server {
-        base: format!("http://{addr}"),
-        app,
-    }
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap()
-}
-
-async fn each_engine<F, Fut>(f: F)
-where
-    F: Fn(Server, &'static str) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for db in test_databases().await {
-        let s = start(&db.url).await;
-        let app = s.app.clone();
-        f(s, db.label).await;
-        app.store.close().await;
-        db.cleanup().await;
-    }
-}
-
-/// Signs in through the login form, as a browser does.
-async fn sign_in(c: &reqwest::Client, base: &str, user: &str) {
-    let page = c
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = hidden(&page, "csrf");
-    let r = c
-        .post(format!("{base}/login"))
-        .form(&[
-            ("username", user),
-            ("password", "zhixing123"),
-            ("csrf", &csrf),
-            ("next", "/cases"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {user}");
-}
-
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no hidden field {name}"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
-}
+const DEMO: DemoOptions = DemoOptions {
+    cases: 120,
+    seed: 11,
+};
 
 #[tokio::test]
 async fn sign_in_flow_cookies_and_csrf() {
-    each_engine(|s, label| async move {
+    each_engine(DEMO, |s, label| async move {
         let c = client();
         let r = c.get(format!("{}/cases", s.base)).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{label}");
@@ -114,14 +37,7 @@ async fn sign_in_flow_cookies_and_csrf() {
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}");
 
         // Wrong password: the form comes back with a message in Chinese.
-        let page = c
-            .get(format!("{}/login", s.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = get_text(&c, format!("{}/login", s.base)).await;
         let csrf = hidden(&page, "csrf");
         let r = c
             .post(format!("{}/login", s.base))
@@ -137,14 +53,7 @@ async fn sign_in_flow_cookies_and_csrf() {
         assert!(r.text().await.unwrap().contains("用户名或密码错误"));
 
         // The right password: a session cookie that scripts cannot read.
-        let page = c
-            .get(format!("{}/login", s.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = get_text(&c, format!("{}/login", s.base)).await;
         let csrf = hidden(&page, "csrf");
         let r = c
             .post(format!("{}/login", s.base))
@@ -207,17 +116,11 @@ async fn sign_in_flow_cookies_and_csrf() {
 
 #[tokio::test]
 async fn case_pages_filters_and_scope() {
-    each_engine(|s, label| async move {
+    each_engine(DEMO, |s, label| async move {
         let c = client();
         sign_in(&c, &s.base, "mz_clerk").await;
-        let api: serde_json::Value = c
-            .get(format!("{}/api/v1/cases?per_page=1", s.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let api: serde_json::Value =
+            get_json(&c, format!("{}/api/v1/cases?per_page=1", s.base)).await;
         let id = api["items"][0]["id"].as_i64().unwrap();
         let number = api["items"][0]["case_number"].as_str().unwrap().to_string();
 
@@ -302,14 +205,7 @@ async fn case_pages_filters_and_scope() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let html = c
-            .get(format!("{}/cases", s.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = get_text(&c, format!("{}/cases", s.base)).await;
         assert!(html.contains("lang=\"en\""), "{label}: English page");
     })
     .await;
@@ -317,7 +213,7 @@ async fn case_pages_filters_and_scope() {
 
 #[tokio::test]
 async fn api_problems_limits_and_docs() {
-    each_engine(|s, label| async move {
+    each_engine(DEMO, |s, label| async move {
         let c = client();
         let r = c
             .get(format!("{}/api/v1/cases", s.base))
@@ -329,51 +225,22 @@ async fn api_problems_limits_and_docs() {
         let p: serde_json::Value = r.json().await.unwrap();
         assert_eq!(p["message_zh"], "请先登录");
 
-        let r = c
-            .post(format!("{}/api/v1/login", s.base))
-            .json(&serde_json::json!({"username": "jz_supervisor", "password": "bad"}))
-            .send()
-            .await
-            .unwrap();
+        let r = api_login(&c, &s.base, "jz_supervisor", "bad").await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        let r = c
-            .post(format!("{}/api/v1/login", s.base))
-            .json(&serde_json::json!({"username": "jz_supervisor", "password": "zhixing123"}))
-            .send()
-            .await
-            .unwrap();
+        let r = api_login(&c, &s.base, "jz_supervisor", PASSWORD).await;
         assert_eq!(r.status(), StatusCode::OK);
-        let me: serde_json::Value = c
-            .get(format!("{}/api/v1/me", s.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let me: serde_json::Value = get_json(&c, format!("{}/api/v1/me", s.base)).await;
         assert_eq!(me["court_code"], "豫08");
 
-        let list: serde_json::Value = c
-            .get(format!("{}/api/v1/cases?per_page=5", s.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let list: serde_json::Value =
+            get_json(&c, format!("{}/api/v1/cases?per_page=5", s.base)).await;
         assert_eq!(
             list["total"], 120,
             "{label}: the supervisor sees every basic court"
         );
         let id = list["items"][0]["id"].as_i64().unwrap();
-        let events: serde_json::Value = c
-            .get(format!("{}/api/v1/cases/{id}/events", s.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let events: serde_json::Value =
+            get_json(&c, format!("{}/api/v1/cases/{id}/events", s.base)).await;
         assert_eq!(events[0]["kind"], "case_filed");
         let bad = c
             .get(format!("{}/api/v1/cases?year=abc", s.base))
@@ -395,14 +262,7 @@ async fn api_problems_limits_and_docs() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE, "{label}");
 
-        let doc: serde_json::Value = c
-            .get(format!("{}/api/v1/openapi.json", s.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let doc: serde_json::Value = get_json(&c, format!("{}/api/v1/openapi.json", s.base)).await;
         assert!(doc["paths"]["/api/v1/cases"].is_object());
         assert!(doc["paths"]["/api/v1/cases/{id}/events"].is_object());
         let docs = c.get(format!("{}/api/docs/", s.base)).send().await.unwrap();

@@ -2,87 +2,19 @@
 //! printable record with its binding code and QR code, filing, duplicates, scope and roles, and
 //! the same through the JSON API with its CSRF header.
 
+mod common;
+
+use common::{
+    api_csrf, api_login, client, each_engine, get_json, get_text, hidden, sign_in, PASSWORD,
+};
 use reqwest::header::LOCATION;
-use reqwest::redirect::Policy;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use zhixing_app::demo::DemoOptions;
-use zhixing_app::App;
 use zhixing_domain::ids::{credit_check_char, resident_check_char};
 use zhixing_domain::reception::NoticeItem;
-use zhixing_store::testing::test_databases;
 
-struct Server {
-    base: String,
-    app: App,
-}
-
-async fn start(url: &str) -> Server {
-    let app = App::open(url).await.unwrap();
-    app.generate_demo(DemoOptions { cases: 12, seed: 5 }, |_| {})
-        .await
-        .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let router = zhixing_web::router(app.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    Server {
-        base: format!("http://{addr}"),
-        app,
-    }
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap()
-}
-
-async fn each_engine<F, Fut>(f: F)
-where
-    F: Fn(Server, &'static str) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for db in test_databases().await {
-        let s = start(&db.url).await;
-        let app = s.app.clone();
-        f(s, db.label).await;
-        app.store.close().await;
-        db.cleanup().await;
-    }
-}
-
-async fn sign_in(c: &reqwest::Client, base: &str, user: &str) {
-    let page = get_text(c, &format!("{base}/login")).await;
-    let csrf = hidden(&page, "csrf");
-    let r = c
-        .post(format!("{base}/login"))
-        .form(&[
-            ("username", user),
-            ("password", "zhixing123"),
-            ("csrf", &csrf),
-            ("next", "/cases"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {user}");
-}
-
-async fn get_text(c: &reqwest::Client, url: &str) -> String {
-    c.get(url).send().await.unwrap().text().await.unwrap()
-}
-
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no hidden field {name}"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
-}
+const DEMO: DemoOptions = DemoOptions { cases: 12, seed: 5 };
 
 fn resident(first17: &str) -> String {
     format!("{first17}{}", resident_check_char(first17))
@@ -185,7 +117,7 @@ async fn record_visit(c: &reqwest::Client, base: &str, applicant: &str, debtor: 
 
 #[tokio::test]
 async fn a_visit_is_recorded_printed_and_filed() {
-    each_engine(|s, label| async move {
+    each_engine(DEMO, |s, label| async move {
         let c = client();
         sign_in(&c, &s.base, "mz_reception").await;
         let (applicant, debtor) = (resident(APPLICANT_17), resident(DEBTOR_17));
@@ -283,7 +215,7 @@ async fn a_visit_is_recorded_printed_and_filed() {
 
 #[tokio::test]
 async fn bad_input_is_shown_again_with_every_error_and_nothing_saved() {
-    each_engine(|s, label| async move {
+    each_engine(DEMO, |s, label| async move {
         let c = client();
         sign_in(&c, &s.base, "mz_clerk").await;
         let page = get_text(&c, &format!("{}/reception/new", s.base)).await;
@@ -407,7 +339,7 @@ async fn bad_input_is_shown_again_with_every_error_and_nothing_saved() {
 
 #[tokio::test]
 async fn other_courts_see_nothing_and_judges_cannot_receive() {
-    each_engine(|s, label| async move {
+    each_engine(DEMO, |s, label| async move {
         let c = client();
         sign_in(&c, &s.base, "mz_reception").await;
         let id = record_visit(&c, &s.base, &resident(APPLICANT_17), &resident(DEBTOR_17)).await;
@@ -515,15 +447,10 @@ fn api_body(applicant: &str, debtors: &[&str]) -> Value {
 
 #[tokio::test]
 async fn api_records_and_files_with_the_csrf_header() {
-    each_engine(|s, label| async move {
+    each_engine(DEMO, |s, label| async move {
         let base = &s.base;
         let c = client();
-        let r = c
-            .post(format!("{base}/api/v1/login"))
-            .json(&json!({"username": "mz_clerk", "password": "zhixing123"}))
-            .send()
-            .await
-            .unwrap();
+        let r = api_login(&c, base, "mz_clerk", PASSWORD).await;
         assert_eq!(r.status(), StatusCode::OK, "{label}");
         let applicant = resident(APPLICANT_17);
         let company = credit(COMPANY_17);
@@ -544,15 +471,7 @@ async fn api_records_and_files_with_the_csrf_header() {
         }
         assert_eq!(s.app.store.count_events().await.unwrap(), events);
 
-        let token: Value = c
-            .get(format!("{base}/api/v1/csrf"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = token["csrf_token"].as_str().unwrap().to_string();
+        let token = api_csrf(&c, base).await;
 
         // Every wrong field at once, as 422 problem+json.
         let mut bad = body.clone();
@@ -606,14 +525,7 @@ async fn api_records_and_files_with_the_csrf_header() {
         let code = created["binding_code"].as_str().unwrap().to_string();
         assert_eq!(code.len(), 8);
 
-        let rec: Value = c
-            .get(format!("{base}/api/v1/receptions/{id}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let rec: Value = get_json(&c, format!("{base}/api/v1/receptions/{id}")).await;
         assert_eq!(rec["binding_code"], code.as_str());
         assert_eq!(rec["binding_qr_text"], format!("ZHIXING-BIND:{code}"));
         assert_eq!(rec["claim_fen"], 12_000_000);
@@ -657,14 +569,7 @@ async fn api_records_and_files_with_the_csrf_header() {
         assert_eq!(r.status(), StatusCode::CONFLICT, "{label}: once only");
         let tasks = s.app.store.inquiry_tasks(case_id).await.unwrap();
         assert_eq!(tasks.len(), 2, "{label}: an inquiry per debtor");
-        let rec: Value = c
-            .get(format!("{base}/api/v1/receptions/{id}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let rec: Value = get_json(&c, format!("{base}/api/v1/receptions/{id}")).await;
         assert_eq!(rec["case_id"], case_id);
 
         // Duplicates: the filed case is found by instrument and party.
@@ -714,22 +619,11 @@ async fn api_records_and_files_with_the_csrf_header() {
 
         // A judge may not record through the API either.
         let j = client();
-        j.post(format!("{base}/api/v1/login"))
-            .json(&json!({"username": "mz_t1_judge", "password": "zhixing123"}))
-            .send()
-            .await
-            .unwrap();
-        let jt: Value = j
-            .get(format!("{base}/api/v1/csrf"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        api_login(&j, base, "mz_t1_judge", PASSWORD).await;
+        let jt = api_csrf(&j, base).await;
         let r = j
             .post(format!("{base}/api/v1/receptions"))
-            .header("X-CSRF-Token", jt["csrf_token"].as_str().unwrap())
+            .header("X-CSRF-Token", &jt)
             .json(&body)
             .send()
             .await

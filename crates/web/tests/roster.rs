@@ -1,91 +1,18 @@
 //! The duty roster over real HTTP, on SQLite and PostgreSQL: a manager generates, edits and
 //! saves; the public lobby shows it; clerks are refused; the API needs its CSRF header.
 
+mod common;
+
 use chrono::Datelike;
+use common::{api_csrf, client, each_engine, get_json, get_text, hidden, sign_in, Server};
 use reqwest::header::LOCATION;
-use reqwest::redirect::Policy;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use zhixing_app::demo::DemoOptions;
 use zhixing_app::roster::shanghai_today;
-use zhixing_app::App;
 use zhixing_domain::roster::monday_of;
-use zhixing_store::testing::test_databases;
 
-struct Server {
-    base: String,
-    app: App,
-}
-
-async fn start(url: &str) -> Server {
-    let app = App::open(url).await.unwrap();
-    app.generate_demo(DemoOptions { cases: 0, seed: 3 }, |_| {})
-        .await
-        .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let router = zhixing_web::router(app.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    Server {
-        base: format!("http://{addr}"),
-        app,
-    }
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap()
-}
-
-async fn each_engine<F, Fut>(f: F)
-where
-    F: Fn(Server, &'static str) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for db in test_databases().await {
-        let s = start(&db.url).await;
-        let app = s.app.clone();
-        f(s, db.label).await;
-        app.store.close().await;
-        db.cleanup().await;
-    }
-}
-
-async fn sign_in(c: &reqwest::Client, base: &str, user: &str) {
-    let page = c
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = hidden(&page, "csrf");
-    let r = c
-        .post(format!("{base}/login"))
-        .form(&[
-            ("username", user),
-            ("password", "zhixing123"),
-            ("csrf", &csrf),
-            ("next", "/cases"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {user}");
-}
-
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no hidden field {name}"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
-}
+const DEMO: DemoOptions = DemoOptions { cases: 0, seed: 3 };
 
 /// The editor's selects: (field name, selected user id or "").
 fn editor_choices(html: &str) -> Vec<(String, String)> {
@@ -106,7 +33,7 @@ fn editor_choices(html: &str) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn manager_generates_edits_saves_and_the_lobby_shows_it() {
-    each_engine(|s, label| async move {
+    each_engine(DEMO, |s, label| async move {
         let c = client();
         sign_in(&c, &s.base, "mz_chief").await;
         let page = c.get(format!("{}/roster", s.base)).send().await.unwrap();
@@ -201,14 +128,7 @@ async fn manager_generates_edits_saves_and_the_lobby_shows_it() {
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{label}");
         let to = r.headers()[LOCATION].to_str().unwrap().to_string();
         assert!(to.ends_with("&saved=1"), "{to}");
-        let page = c
-            .get(format!("{}{to}", s.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = get_text(&c, format!("{}{to}", s.base)).await;
         assert!(page.contains("值班表已保存"), "{label}");
         // The same post again is stale.
         let r = c
@@ -250,41 +170,21 @@ async fn manager_generates_edits_saves_and_the_lobby_shows_it() {
 }
 
 async fn court_of(s: &Server, username: &str) -> i64 {
-    s.app
-        .store
-        .user_by_username(username)
-        .await
-        .unwrap()
-        .unwrap()
-        .court_id
+    s.user(username).await.court_id
 }
 
 async fn hidden_user(s: &Server, username: &str) -> String {
-    s.app
-        .store
-        .user_by_username(username)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-        .to_string()
+    s.user(username).await.id.to_string()
 }
 
 #[tokio::test]
 async fn clerks_are_refused_and_the_lobby_needs_no_login() {
-    each_engine(|s, label| async move {
+    each_engine(DEMO, |s, label| async move {
         let c = client();
         sign_in(&c, &s.base, "mz_clerk").await;
         let r = c.get(format!("{}/roster", s.base)).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}");
-        let cases = c
-            .get(format!("{}/cases", s.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let cases = get_text(&c, format!("{}/cases", s.base)).await;
         assert!(
             !cases.contains("href=\"/roster\""),
             "no nav link for clerks"
@@ -313,19 +213,11 @@ async fn clerks_are_refused_and_the_lobby_needs_no_login() {
 
 #[tokio::test]
 async fn roster_api_with_and_without_the_csrf_header() {
-    each_engine(|s, label| async move {
+    each_engine(DEMO, |s, label| async move {
         let c = client();
         sign_in(&c, &s.base, "mz_chief").await;
         let court = court_of(&s, "mz_chief").await;
-        let token: Value = c
-            .get(format!("{}/api/v1/csrf", s.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = token["csrf_token"].as_str().unwrap().to_string();
+        let token = api_csrf(&c, &s.base).await;
         let week = (monday_of(shanghai_today()) + chrono::Days::new(7))
             .format("%Y-%m-%d")
             .to_string();
@@ -436,14 +328,7 @@ async fn roster_api_with_and_without_the_csrf_header() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::CREATED, "{label}");
-        let list: Value = c
-            .get(format!("{api}/leave?from={week}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let list: Value = get_json(&c, format!("{api}/leave?from={week}")).await;
         assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
         assert_eq!(list[0]["reason"], "病假");
         let r = c
@@ -471,14 +356,7 @@ async fn roster_api_with_and_without_the_csrf_header() {
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}");
 
         // The OpenAPI document lists the roster.
-        let doc: Value = c
-            .get(format!("{}/api/v1/openapi.json", s.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let doc: Value = get_json(&c, format!("{}/api/v1/openapi.json", s.base)).await;
         assert!(doc["paths"]["/api/v1/courts/{court_id}/roster"]["put"].is_object());
         assert!(
             doc["paths"]["/api/v1/courts/{court_id}/leave/{user_id}/{date}"]["delete"].is_object()

@@ -1,108 +1,19 @@
 //! Teams and assignment over real HTTP: team page, case-page assignment, leaving, weights, API.
 
-use reqwest::redirect::Policy;
+mod common;
+
+use common::{api_csrf, client, each_engine, get_json, get_text, hidden, sign_in};
 use reqwest::StatusCode;
 use zhixing_app::demo::DemoOptions;
-use zhixing_app::App;
-use zhixing_store::testing::test_databases;
 
-struct Server {
-    base: String,
-    app: App,
-}
-
-async fn start(url: &str) -> Server {
-    let app = App::open(url).await.unwrap();
-    app.generate_demo(
-        DemoOptions {
-            cases: 120,
-            seed: 11,
-        },
-        |_| {},
-    )
-    .await
-    .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let router = zhixing_web::router(app.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    Server {
-        base: format!("http://{addr}"),
-        app,
-    }
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap()
-}
-
-async fn each_engine<F, Fut>(f: F)
-where
-    F: Fn(Server, &'static str) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for db in test_databases().await {
-        let s = start(&db.url).await;
-        let app = s.app.clone();
-        f(s, db.label).await;
-        app.store.close().await;
-        db.cleanup().await;
-    }
-}
-
-/// Signs in through the login form, as a browser does.
-async fn sign_in(c: &reqwest::Client, base: &str, user: &str) {
-    let page = c
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = hidden(&page, "csrf");
-    let r = c
-        .post(format!("{base}/login"))
-        .form(&[
-            ("username", user),
-            ("password", "zhixing123"),
-            ("csrf", &csrf),
-            ("next", "/cases"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {user}");
-}
-
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no hidden field {name}"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
-}
-
-async fn api_csrf(c: &reqwest::Client, base: &str) -> String {
-    let v: serde_json::Value = c
-        .get(format!("{base}/api/v1/csrf"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["csrf_token"].as_str().unwrap_or_default().to_string()
-}
+const DEMO: DemoOptions = DemoOptions {
+    cases: 120,
+    seed: 11,
+};
 
 #[tokio::test]
 async fn team_page_case_assignment_and_leaving() {
-    each_engine(|s, label| async move {
+    each_engine(DEMO, |s, label| async move {
         let base = &s.base;
         // Clerks may not see the team page or the weights editor.
         let clerk = client();
@@ -124,34 +35,15 @@ async fn team_page_case_assignment_and_leaving() {
         assert!(page.contains("/cases?officer="), "{label}");
 
         // A case of team 1 with an officer: the form is on the case page.
-        let officer = s
-            .app
-            .store
-            .user_by_username("mz_t1_officer1")
-            .await
-            .unwrap()
-            .unwrap();
+        let officer = s.user("mz_t1_officer1").await;
         let held = s.app.store.cases_held_by(officer.id).await.unwrap();
         let Some(case) = held.iter().find(|c| c.stage != "closed") else {
             return;
         };
-        let page = lead
-            .get(format!("{base}/cases/{}", case.id))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = get_text(&lead, format!("{base}/cases/{}", case.id)).await;
         assert!(page.contains("/assign\""), "{label}");
         let csrf = hidden(&page, "csrf");
-        let other = s
-            .app
-            .store
-            .user_by_username("mz_t1_officer2")
-            .await
-            .unwrap()
-            .unwrap();
+        let other = s.user("mz_t1_officer2").await;
         let form = |csrf: &str, version: i64, reason: &str| {
             vec![
                 ("csrf".to_string(), csrf.to_string()),
@@ -190,14 +82,7 @@ async fn team_page_case_assignment_and_leaving() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::CONFLICT, "{label}");
-        let page = lead
-            .get(format!("{base}/cases/{}", case.id))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = get_text(&lead, format!("{base}/cases/{}", case.id)).await;
         assert!(page.contains("工作调整"), "{label}");
 
         // Leaving page for the chief; clerk refused.
@@ -206,7 +91,7 @@ async fn team_page_case_assignment_and_leaving() {
         let url = format!("{base}/teams/leaving/{}", officer.id);
         let r = clerk.get(&url).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}");
-        let page = chief.get(&url).send().await.unwrap().text().await.unwrap();
+        let page = get_text(&chief, &url).await;
         let csrf = hidden(&page, "csrf");
         let r = chief
             .post(&url)
@@ -230,14 +115,7 @@ async fn team_page_case_assignment_and_leaving() {
         assert_eq!(row.active, 0, "{label}");
         // The deactivated officer cannot sign in.
         let gone = client();
-        let page = gone
-            .get(format!("{base}/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = get_text(&gone, format!("{base}/login")).await;
         let csrf = hidden(&page, "csrf");
         let r = gone
             .post(format!("{base}/login"))
@@ -256,18 +134,11 @@ async fn team_page_case_assignment_and_leaving() {
 
 #[tokio::test]
 async fn weights_editor_and_api() {
-    each_engine(|s, label| async move {
+    each_engine(DEMO, |s, label| async move {
         let base = &s.base;
         let admin = client();
         sign_in(&admin, base, "mz_admin").await;
-        let page = admin
-            .get(format!("{base}/admin/weights"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = get_text(&admin, format!("{base}/admin/weights")).await;
         let csrf = hidden(&page, "csrf");
         let court = hidden(&page, "court_id");
         let mut form = vec![
@@ -294,7 +165,7 @@ async fn weights_editor_and_api() {
 
         // API: GET, PUT without/with CSRF, stale.
         let url = format!("{base}/api/v1/courts/{court}/load-weights");
-        let doc: serde_json::Value = admin.get(&url).send().await.unwrap().json().await.unwrap();
+        let doc: serde_json::Value = get_json(&admin, &url).await;
         assert_eq!(doc["version"], 1, "{label}");
         assert_eq!(doc["by_type"]["first"], 7);
         let r = admin.put(&url).json(&doc).send().await.unwrap();
@@ -320,41 +191,15 @@ async fn weights_editor_and_api() {
         // Teams API and the OpenAPI document.
         let lead = client();
         sign_in(&lead, base, "mz_t1_lead").await;
-        let teams: serde_json::Value = lead
-            .get(format!("{base}/api/v1/teams"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let teams: serde_json::Value = get_json(&lead, format!("{base}/api/v1/teams")).await;
         assert!(teams["teams"].as_array().unwrap().len() >= 3, "{label}");
-        let spec = lead
-            .get(format!("{base}/api/v1/openapi.json"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let spec = get_text(&lead, format!("{base}/api/v1/openapi.json")).await;
         assert!(spec.contains("/api/v1/cases/{id}/assign"));
         // Assign through the API: CSRF required; reason required for a reassignment.
-        let officer = s
-            .app
-            .store
-            .user_by_username("mz_t1_officer2")
-            .await
-            .unwrap()
-            .unwrap();
+        let officer = s.user("mz_t1_officer2").await;
         let held = s.app.store.cases_held_by(officer.id).await.unwrap();
         if let Some(case) = held.iter().find(|c| c.stage != "closed") {
-            let to = s
-                .app
-                .store
-                .user_by_username("mz_t1_officer3")
-                .await
-                .unwrap()
-                .unwrap();
+            let to = s.user("mz_t1_officer3").await;
             let url = format!("{base}/api/v1/cases/{}/assign", case.id);
             let body = serde_json::json!({"officer_id": to.id, "version": case.version});
             let r = lead.post(&url).json(&body).send().await.unwrap();
