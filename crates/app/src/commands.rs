@@ -284,6 +284,9 @@ impl App {
                 | Command::CreateTeam { .. }
                 | Command::CreateUser { .. }
                 | Command::DeactivateUser { .. }
+                | Command::SaveSetting { .. }
+                | Command::RecordLeave { .. }
+                | Command::CancelLeave { .. }
         ) {
             self.staff_changed();
         }

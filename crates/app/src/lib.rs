@@ -31,6 +31,9 @@ pub struct App {
     /// Filter choices (teams, officers) per viewing court: the list page shows them on every
     /// load, and they change only when staff or teams do.
     filter_options: Arc<std::sync::Mutex<FilterCache>>,
+    /// What filing needs to route and assign, per court (rules, weights, teams, staff, today's
+    /// leave): read on every filing, changed by a few commands a month.
+    directories: Arc<std::sync::Mutex<std::collections::HashMap<i64, Arc<triage::CourtDirectory>>>>,
 }
 
 pub(crate) type FilterCache =
@@ -47,6 +50,7 @@ impl App {
             store,
             courts: Arc::new(RwLock::new(CourtTree::default())),
             filter_options: Arc::default(),
+            directories: Arc::default(),
         };
         app.reload_courts().await?;
         Ok(app)
@@ -62,11 +66,16 @@ impl App {
         self.courts.read().expect("court cache poisoned").clone()
     }
 
-    /// Forgets cached filter choices, after a change to teams or staff.
+    /// Forgets cached filter choices and court directories, after a change to teams, staff,
+    /// leave or settings.
     pub(crate) fn staff_changed(&self) {
         self.filter_options
             .lock()
             .expect("filter cache poisoned")
+            .clear();
+        self.directories
+            .lock()
+            .expect("directory cache poisoned")
             .clear();
     }
 

@@ -2,6 +2,9 @@
 //! team member with the least weighted load gets the case, each decision with its reason on the
 //! timeline.
 
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
 use zhixing_domain::assignment::{choose_assignee, LoadWeights, MemberLoad};
 use zhixing_domain::case::CaseType;
 use zhixing_domain::lifecycle::{self, CaseAction, CaseState, Happened};
@@ -11,6 +14,17 @@ use zhixing_domain::triage::{RuleSet, TriageFacts};
 
 use crate::error::{AppError, AppResult};
 use crate::App;
+
+/// A court's routing and assignment inputs, cached by `App::court_directory`.
+pub(crate) struct CourtDirectory {
+    rules: RuleSet,
+    weights: LoadWeights,
+    teams: Vec<zhixing_store::rows::TeamRow>,
+    users: Vec<zhixing_store::rows::UserRow>,
+    on_leave: std::collections::HashSet<i64>,
+    day: String,
+    loaded_at: Instant,
+}
 
 pub const TRIAGE_SETTING: &str = "triage_rules";
 pub const WEIGHTS_SETTING: &str = "load_weights";
@@ -49,18 +63,60 @@ impl App {
     /// Routes a case being filed and assigns it, returning the state it is filed in and what
     /// happened. A court without a team of the routed kind, or a team with nobody available,
     /// leaves the case for the team leader, and the timeline says why.
+    /// The court's directory, from the cache when it is fresh: this instance's own changes
+    /// clear it at once, another instance's show within a minute, and a new day reloads leave.
+    pub(crate) async fn court_directory(&self, court_id: i64) -> AppResult<Arc<CourtDirectory>> {
+        const FRESH: Duration = Duration::from_secs(60);
+        let today = crate::intake::shanghai_date(zhixing_store::now_ms());
+        if let Some(d) = self
+            .directories
+            .lock()
+            .expect("directory cache poisoned")
+            .get(&court_id)
+        {
+            if d.loaded_at.elapsed() < FRESH && d.day == today {
+                return Ok(d.clone());
+            }
+        }
+        let (rules, _) = self.triage_rules(court_id).await?;
+        let (weights, _) = self.load_weights(court_id).await?;
+        let teams = self.store.teams(&[court_id]).await?;
+        let users = self.store.users_of_courts(&[court_id]).await?;
+        let on_leave = self
+            .store
+            .leave_between(court_id, &today, &today)
+            .await?
+            .into_iter()
+            .map(|l| l.user_id)
+            .collect();
+        let d = Arc::new(CourtDirectory {
+            rules,
+            weights,
+            teams,
+            users,
+            on_leave,
+            day: today,
+            loaded_at: Instant::now(),
+        });
+        self.directories
+            .lock()
+            .expect("directory cache poisoned")
+            .insert(court_id, d.clone());
+        Ok(d)
+    }
+
     pub(crate) async fn route_and_assign(
         &self,
         court_id: i64,
         state: CaseState,
         facts: &TriageFacts,
     ) -> AppResult<(CaseState, Vec<Happened>)> {
-        let (rules, _) = self.triage_rules(court_id).await?;
-        let Some(routing) = rules.route(facts) else {
+        let dir = self.court_directory(court_id).await?;
+        let Some(routing) = dir.rules.route(facts) else {
             return Ok((state, Vec::new()));
         };
-        let teams = self.store.teams(&[court_id]).await?;
-        let Some(team) = teams
+        let Some(team) = dir
+            .teams
             .iter()
             .find(|t| TeamKind::from_key(&t.kind).ok() == Some(routing.target))
         else {
@@ -83,18 +139,23 @@ impl App {
         )?;
         events.append(&mut happened);
 
-        let users = self.store.users_of_courts(&[court_id]).await?;
-        let mut members: Vec<MemberLoad> = users
+        let mut members: Vec<MemberLoad> = dir
+            .users
             .iter()
             .filter(|u| u.team_id == Some(team.id))
             .filter_map(|u| {
                 let role = Role::from_key(&u.role).ok()?;
                 let mut m = MemberLoad::new(u.id, u.display_name.clone(), role);
                 m.active = u.active == 1;
+                m.on_leave = dir.on_leave.contains(&u.id);
                 Some(m)
             })
             .collect();
-        let ids: Vec<i64> = members.iter().map(|m| m.user_id).collect();
+        let ids: Vec<i64> = members
+            .iter()
+            .filter(|m| m.active && !m.on_leave)
+            .map(|m| m.user_id)
+            .collect();
         for (officer, case_type, count) in self.store.open_case_counts(&ids).await? {
             if let (Some(m), Ok(t)) = (
                 members.iter_mut().find(|m| m.user_id == officer),
@@ -103,8 +164,7 @@ impl App {
                 m.add(t, count.max(0) as u32, 0);
             }
         }
-        let (weights, _) = self.load_weights(court_id).await?;
-        let Ok(chosen) = choose_assignee(&members, &weights) else {
+        let Ok(chosen) = choose_assignee(&members, &dir.weights) else {
             return Ok((state, events));
         };
         let (state, mut happened) = lifecycle::decide(

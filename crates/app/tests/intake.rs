@@ -296,3 +296,58 @@ async fn triage_rules_are_edited_checked_simulated_and_used() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn filing_skips_officers_on_leave_today() {
+    each_engine(DEMO, |app, label| async move {
+        let clerk = actor(&app, "mz_clerk").await;
+        let chief = actor(&app, "mz_chief").await;
+        let today = chrono::NaiveDate::parse_from_str(
+            &zhixing_app::intake::shanghai_date(zhixing_store::now_ms()),
+            "%Y-%m-%d",
+        )
+        .unwrap();
+        // Everyone of the fast team but the third officer is away today.
+        for who in ["mz_t1_officer1", "mz_t1_officer2"] {
+            let away = actor(&app, who).await;
+            app.execute(
+                &chief,
+                Command::RecordLeave {
+                    court_id: chief.court_id,
+                    user_id: away.user_id.unwrap(),
+                    date: today,
+                    reason: "年休假".into(),
+                },
+            )
+            .await
+            .unwrap();
+        }
+        let staying = actor(&app, "mz_t1_officer3").await;
+        for _ in 0..3 {
+            let f = FileCase {
+                court_id: clerk.court_id,
+                case_type: CaseType::First,
+                basis: basis(BASIS, "2025-06-01"),
+                claim: Fen::from_yuan(5_000),
+                applicants: vec![person("王申请", "41088319700101001", PHONE)],
+                debtors: vec![person("刘被执", "41088319750202002", PHONE)],
+                reception_id: None,
+                flags: Default::default(),
+                debtor_locatable: true,
+            };
+            let id = app
+                .execute(&clerk, Command::FileCase(f))
+                .await
+                .unwrap()
+                .id
+                .unwrap();
+            let d = app.case_detail(&clerk, id).await.unwrap();
+            assert_eq!(
+                d.officer_name.as_deref(),
+                Some(staying.display_name.as_str()),
+                "{label}"
+            );
+        }
+    })
+    .await;
+}
