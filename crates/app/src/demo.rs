@@ -262,6 +262,7 @@ impl App {
         for t in ["cases", "parties"] {
             tx.sync_identity(engine, t).await?;
         }
+        tx.rebuild_officer_loads().await?;
         tx.commit().await?;
         summary.seconds = started.elapsed().as_secs_f64();
         Ok(summary)

@@ -137,6 +137,10 @@ async fn one_visit_reception_then_filing_starts_the_inquiry_the_same_day() {
             .unwrap();
         assert!(none.is_empty());
         assert!(app.verify_audit().await.unwrap().broken.is_none());
+        assert!(
+            app.store.officer_loads_consistent().await.unwrap(),
+            "{label}"
+        );
     })
     .await;
 }
@@ -293,6 +297,10 @@ async fn triage_rules_are_edited_checked_simulated_and_used() {
         let d = app.case_detail(&clerk, id).await.unwrap();
         assert_eq!(d.team_name.as_deref(), Some("普执团队"), "{label}");
         assert!(app.verify_audit().await.unwrap().broken.is_none());
+        assert!(
+            app.store.officer_loads_consistent().await.unwrap(),
+            "{label}"
+        );
     })
     .await;
 }

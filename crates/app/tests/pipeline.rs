@@ -52,6 +52,10 @@ async fn demo_city_is_consistent_and_its_audit_chains_verify() {
             app.verify_audit().await.unwrap().broken.is_none(),
             "{label}"
         );
+        assert!(
+            app.store.officer_loads_consistent().await.unwrap(),
+            "{label}: kept officer loads match a recount"
+        );
     })
     .await;
 }

@@ -281,6 +281,11 @@ async fn officer_leaving_spreads_cases_and_sends_dormant_ones_to_the_dormant_tea
         // The audit chain still verifies.
         let report = app.verify_audit().await.unwrap();
         assert!(report.broken.is_none(), "{label}");
+        // Reassigning many cases kept every officer's open-case count right.
+        assert!(
+            app.store.officer_loads_consistent().await.unwrap(),
+            "{label}"
+        );
     })
     .await;
 }

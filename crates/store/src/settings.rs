@@ -42,8 +42,8 @@ impl Store {
         }
         let rows = sqlx::query_with(
             &format!(
-                "SELECT officer_id, case_type, COUNT(*) FROM cases WHERE officer_id IN ({list}) \
-                 AND stage NOT IN ('closed', 'archived') GROUP BY officer_id, case_type"
+                "SELECT officer_id, case_type, open_count FROM officer_loads \
+                 WHERE officer_id IN ({list}) AND open_count > 0"
             ),
             args,
         )
@@ -52,6 +52,25 @@ impl Store {
         rows.iter()
             .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
             .collect()
+    }
+
+    /// Whether the kept counts agree with a fresh count of the cases (for tests and checks).
+    pub async fn officer_loads_consistent(&self) -> StoreResult<bool> {
+        let drift: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT officer_id, case_type, COUNT(*) AS n FROM cases \
+             WHERE officer_id IS NOT NULL AND stage NOT IN ('closed', 'archived') GROUP BY officer_id, case_type) t \
+             LEFT JOIN officer_loads l ON l.officer_id = t.officer_id AND l.case_type = t.case_type \
+             WHERE l.open_count IS NULL OR l.open_count <> t.n",
+        )
+        .fetch_one(&self.read)
+        .await?;
+        let stale: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM officer_loads l WHERE l.open_count <> 0 AND NOT EXISTS (SELECT 1 FROM cases c \
+             WHERE c.officer_id = l.officer_id AND c.case_type = l.case_type AND c.stage NOT IN ('closed', 'archived'))",
+        )
+        .fetch_one(&self.read)
+        .await?;
+        Ok(drift == 0 && stale == 0)
     }
 
     /// Whether any of these id numbers is a debtor in an open case of these courts.

@@ -177,6 +177,9 @@ impl WriteTx {
     }
 
     pub async fn insert_case(&mut self, c: &NewCase) -> StoreResult<i64> {
+        if let Some(officer) = c.officer_id.filter(|_| is_open(&c.stage)) {
+            self.bump_load(officer, &c.case_type, 1).await?;
+        }
         Ok(sqlx::query_scalar(
             "INSERT INTO cases (court_id, case_number, year, case_type, seq, stage, suspended, locked, claim_fen, recovered_fen, \
              basis_court, basis_number, basis_kind, basis_date, team_id, officer_id, applicant_names, debtor_names, search_text, \
@@ -237,6 +240,10 @@ impl WriteTx {
 
     /// Writes a case's mutable state if nobody changed it since `expected_version` was read.
     pub async fn save_case(&mut self, c: &CaseRow, expected_version: i64) -> StoreResult<i64> {
+        let before = sqlx::query("SELECT officer_id, stage FROM cases WHERE id = $1")
+            .bind(c.id)
+            .fetch_optional(&mut *self.tx)
+            .await?;
         let done = sqlx::query(
             "UPDATE cases SET stage = $1, suspended = $2, locked = $3, closing_mode = $4, recovered_fen = $5, team_id = $6, \
              officer_id = $7, closed_at = $8, held_fen = $9, version = version + 1, updated_at = $10 WHERE id = $11 AND version = $12",
@@ -260,7 +267,49 @@ impl WriteTx {
                 "案件已被他人修改，请刷新后重试 / the case was changed by someone else; reload and try again".into(),
             ));
         }
+        if let Some(before) = before {
+            let old_officer: Option<i64> = before.try_get(0)?;
+            let old_stage: String = before.try_get(1)?;
+            let old = old_officer.filter(|_| is_open(&old_stage));
+            let new = c.officer_id.filter(|_| is_open(&c.stage));
+            if old != new {
+                if let Some(o) = old {
+                    self.bump_load(o, &c.case_type, -1).await?;
+                }
+                if let Some(n) = new {
+                    self.bump_load(n, &c.case_type, 1).await?;
+                }
+            }
+        }
         Ok(expected_version + 1)
+    }
+
+    async fn bump_load(&mut self, officer_id: i64, case_type: &str, delta: i64) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO officer_loads (officer_id, case_type, open_count) VALUES ($1, $2, $3) \
+             ON CONFLICT (officer_id, case_type) DO UPDATE SET open_count = officer_loads.open_count + $3",
+        )
+        .bind(officer_id)
+        .bind(case_type)
+        .bind(delta)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Recounts every officer's open cases; for bulk writers, which insert many cases at once.
+    pub async fn rebuild_officer_loads(&mut self) -> StoreResult<()> {
+        sqlx::query("DELETE FROM officer_loads")
+            .execute(&mut *self.tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO officer_loads (officer_id, case_type, open_count) \
+             SELECT officer_id, case_type, COUNT(*) FROM cases \
+             WHERE officer_id IS NOT NULL AND stage NOT IN ('closed', 'archived') GROUP BY officer_id, case_type",
+        )
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
     }
 
     /// Appends events to their courts' chains. Events of one court get consecutive sequence
@@ -369,4 +418,9 @@ where
     T: 'q + sqlx::Encode<'q, Any> + sqlx::Type<Any>,
 {
     args.add(v).map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+/// Whether a stage key is an open one (counts towards an officer's load).
+fn is_open(stage: &str) -> bool {
+    !matches!(stage, "closed" | "archived")
 }
