@@ -18,8 +18,8 @@ use zhixing_app::{App, AppError};
 use crate::filter::parse_case_filter;
 use crate::intake::{
     app_error_field, binding_qr_text, load_reception, may_override_check_digit, may_receive,
-    parse_reception, today_shanghai, AgentRequest, BasisRequest, FieldError, LeadRequest,
-    LoadedReception, PartyRequest, ReceptionRequest,
+    parse_direct_filing, parse_reception, today_shanghai, AgentRequest, BasisRequest, FieldError,
+    FilingRequest, LeadRequest, LoadedReception, PartyRequest, ReceptionRequest,
 };
 use crate::session::{cookie, same_secret, set_cookie, with_cookie, ApiSession, SESSION_COOKIE};
 use zhixing_app::commands::Command;
@@ -814,22 +814,6 @@ async fn get_reception(State(app): State<App>, s: ApiSession, Path(id): Path<Str
     Json(reception_view(r, case_number)).into_response()
 }
 
-/// A case filed directly by a clerk, e.g. transferred from a trial division: no reception visit,
-/// so no notice checklist. Same field formats as a reception.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct FilingRequest {
-    /// `first`, `preservation` or `restored` (or 执/执保/执恢).
-    pub case_type: String,
-    pub applicant: crate::intake::PartyRequest,
-    pub debtors: Vec<crate::intake::PartyRequest>,
-    pub basis: crate::intake::BasisRequest,
-    /// e.g. `38000`, `38,000.00`, `3.8万`.
-    pub claim: String,
-    pub debtor_locatable: Option<bool>,
-    pub flags: Vec<String>,
-}
-
 #[utoipa::path(post, path = "/api/v1/cases", request_body = FilingRequest,
     params(("X-CSRF-Token" = String, Header, description = "the session's CSRF token (GET /api/v1/csrf)")),
     responses(
@@ -851,47 +835,14 @@ async fn file_case_directly(
         Ok(b) => b,
         Err(e) => return bad_json(e),
     };
-    // The reception parser checks every field the same way; a direct filing has no visit, so
-    // the visit-only parts are filled in as satisfied and then dropped.
-    let as_reception = crate::intake::ReceptionRequest {
-        case_type: req.case_type,
-        applicant: req.applicant,
-        debtors: req.debtors,
-        basis: req.basis,
-        amount_awarded: req.claim.clone(),
-        claim: req.claim,
-        debtor_locatable: req.debtor_locatable,
-        flags: req.flags,
-        checklist: zhixing_domain::reception::NoticeItem::ALL
-            .iter()
-            .map(|i| i.key().to_string())
-            .collect(),
-        applicant_confirmed: true,
-        ..Default::default()
-    };
-    let input = match parse_reception(
-        &as_reception,
+    let f = match parse_direct_filing(
+        &req,
         actor.court_id,
         may_override_check_digit(actor.role),
         today_shanghai(),
     ) {
-        Ok(i) => i,
-        Err(errors) => return validation_problem(errors),
-    };
-    let flags = match zhixing_app::intake::parse_flags(&input.flags) {
         Ok(f) => f,
-        Err(e) => return validation_problem(vec![app_error_field(&e)]),
-    };
-    let f = zhixing_app::commands::FileCase {
-        court_id: actor.court_id,
-        case_type: input.case_type,
-        basis: input.basis,
-        claim: input.claim,
-        applicants: vec![input.applicant],
-        debtors: input.debtors,
-        reception_id: None,
-        flags,
-        debtor_locatable: input.debtor_locatable,
+        Err(errors) => return validation_problem(errors),
     };
     match app.execute(actor, Command::FileCase(f)).await {
         Ok(out) => {

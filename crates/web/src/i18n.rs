@@ -334,6 +334,20 @@ dictionary! {
     "filing.duplicates_warning" => "注意：发现 {} 件可能重复的案件（同一执行依据、同一当事人）", "Warning: {} possibly duplicate cases (same instrument, same party)";
     "filing.duplicates_hint" => "请先核对下列案件，确认不是重复申请后再立案。", "Check these cases first, and file only if this is not a repeat application.";
 
+    // Direct filing by a clerk (/cases/new)
+    "nav.new_case" => "立案", "File a case";
+    "cases.new" => "＋ 立案", "＋ File a case";
+    "newcase.title" => "立案", "File a case";
+    "newcase.heading" => "立案（移送执行）", "File a case (transferred for enforcement)";
+    "newcase.intro" => "审判庭移送执行等无需接待登记的案件在此直接立案：填写当事人和执行依据，先核对有无重复立案，再确认立案。", "Cases transferred from the trial divisions are filed here without a reception visit: fill in the parties and the basis, check for duplicates, then file.";
+    "newcase.error_summary" => "有 {} 处需要修改，请按提示更正后再核对（已填写的内容均已保留）：", "{} things need correcting before the case can be filed (everything you typed is kept):";
+    "newcase.check" => "核对查重", "Check for duplicates";
+    "newcase.check_hint" => "先核对：系统检查各项内容，并查找同一执行依据、同一当事人的已立案件。", "Check first: every field is checked and cases on the same instrument with the same parties are looked up.";
+    "newcase.recheck" => "修改后重新核对", "Check again after changes";
+    "newcase.file" => "确认立案", "File the case";
+    "newcase.not_duplicate" => "已核对，确认不是重复立案", "Checked: this is not a duplicate filing";
+    "newcase.not_duplicate_label" => "重复立案核对", "Duplicate check";
+
     // Inquiry tasks on the case page
     "inquiry.heading" => "网络查控", "Network asset inquiry";
     "inquiry.none" => "暂无查控任务。", "No inquiry tasks.";

@@ -4,7 +4,10 @@
 //!   asset-lead row and shows the form again, which works without JavaScript);
 //! - `GET /reception/{id}` — the printable record (笔录) with the portal binding code and its
 //!   QR code, possible duplicate cases, and the file button;
-//! - `POST /reception/{id}/file` — files the case and goes to the case page.
+//! - `POST /reception/{id}/file` — files the case and goes to the case page;
+//! - `GET /cases/new` — a clerk's direct filing (cases transferred from the trial divisions): no
+//!   visit, so no agent, asset leads, statement or notice checklist; `POST /cases/new` checks the
+//!   fields and shows possible duplicates (`op=check`), or files the case (`op=file`).
 //!
 //! What was typed, as form fields or as the JSON body of `POST /api/v1/receptions`, becomes a
 //! [`ReceptionRequest`] of plain strings; [`parse_reception`] turns it into the app's
@@ -24,7 +27,7 @@ use axum::{Form, Router};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use zhixing_app::commands::Command;
+use zhixing_app::commands::{Command, FileCase};
 use zhixing_app::intake::ReceptionInput;
 use zhixing_app::{Actor, App, AppError, AppResult};
 use zhixing_domain::basis::{Basis, BasisKind};
@@ -48,6 +51,7 @@ pub fn routes() -> Router<App> {
         .route("/reception/new", get(new_form))
         .route("/reception/{id}", get(show))
         .route("/reception/{id}/file", post(file))
+        .route("/cases/new", get(new_case_form).post(new_case))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -678,6 +682,101 @@ pub fn parse_reception(
     }
 }
 
+/// A case filed directly by a clerk, e.g. transferred from a trial division: no reception visit,
+/// so no notice checklist. Same field formats as a reception. The body of `POST /api/v1/cases`;
+/// the page `/cases/new` posts the same names.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct FilingRequest {
+    /// `first`, `preservation` or `restored` (or 执/执保/执恢).
+    pub case_type: String,
+    pub applicant: PartyRequest,
+    pub debtors: Vec<PartyRequest>,
+    pub basis: BasisRequest,
+    /// e.g. `38000`, `38,000.00`, `3.8万`.
+    pub claim: String,
+    pub debtor_locatable: Option<bool>,
+    pub flags: Vec<String>,
+}
+
+impl FilingRequest {
+    /// The direct-filing part of a posted form (the form is read by [`form_request`]).
+    pub fn from_form(r: &ReceptionRequest) -> FilingRequest {
+        FilingRequest {
+            case_type: r.case_type.clone(),
+            applicant: r.applicant.clone(),
+            debtors: r.debtors.clone(),
+            basis: r.basis.clone(),
+            claim: r.claim.clone(),
+            debtor_locatable: r.debtor_locatable,
+            flags: r.flags.clone(),
+        }
+    }
+
+    /// As a reception form, to show again with the reception form's fields.
+    pub fn to_form(&self) -> ReceptionRequest {
+        ReceptionRequest {
+            case_type: self.case_type.clone(),
+            applicant: self.applicant.clone(),
+            debtors: self.debtors.clone(),
+            basis: self.basis.clone(),
+            claim: self.claim.clone(),
+            debtor_locatable: self.debtor_locatable,
+            flags: self.flags.clone(),
+            ..Default::default()
+        }
+    }
+}
+
+/// Parses a direct filing into the app's command, collecting every field's error at once.
+///
+/// The reception parser checks every field the same way; a direct filing has no visit, so the
+/// visit-only parts are filled in as satisfied and then dropped (the award is taken to be the
+/// claim, and its errors, which repeat the claim's, are not reported).
+pub fn parse_direct_filing(
+    req: &FilingRequest,
+    court_id: i64,
+    may_override: bool,
+    today: NaiveDate,
+) -> Result<FileCase, Vec<FieldError>> {
+    let mut as_reception = req.to_form();
+    as_reception.amount_awarded = req.claim.clone();
+    as_reception.checklist = NoticeItem::ALL
+        .iter()
+        .map(|i| i.key().to_string())
+        .collect();
+    as_reception.applicant_confirmed = true;
+    let input = parse_reception(&as_reception, court_id, may_override, today).map_err(|errs| {
+        let own: Vec<FieldError> = errs
+            .iter()
+            .filter(|e| e.field != "amount_awarded")
+            .cloned()
+            .collect();
+        if own.is_empty() {
+            errs
+        } else {
+            own
+        }
+    })?;
+    let flags = zhixing_app::intake::parse_flags(&input.flags).map_err(|e| {
+        vec![FieldError {
+            field: "flags".into(),
+            ..app_error_field(&e)
+        }]
+    })?;
+    Ok(FileCase {
+        court_id,
+        case_type: input.case_type,
+        basis: input.basis,
+        claim: input.claim,
+        applicants: vec![input.applicant],
+        debtors: input.debtors,
+        reception_id: None,
+        flags,
+        debtor_locatable: input.debtor_locatable,
+    })
+}
+
 /// The field an app refusal belongs to, so the form shows it in place.
 pub fn app_error_field(e: &AppError) -> FieldError {
     let (code, zh, en) = (e.code().to_string(), e.message_zh(), e.message_en());
@@ -1023,6 +1122,190 @@ async fn create(
             form_page(&s, form, vec![app_error_field(&e)], status)
         }
         Err(e) => error_page(s.lang, &e, Some(s.session.user)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Direct filing by a clerk (/cases/new)
+
+/// What a direct-filing post asks for: check the fields and show duplicates, or file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FilingOp {
+    Check,
+    File,
+}
+
+fn new_case_page(
+    s: &PageSession,
+    form: ReceptionRequest,
+    errors: Vec<FieldError>,
+    checked: Option<(Vec<DuplicateItem>, bool)>,
+    status: StatusCode,
+) -> Response {
+    let (checked, duplicates, not_duplicate) = match checked {
+        Some((d, tick)) => (true, d, tick),
+        None => (false, Vec::new(), false),
+    };
+    let page = NewCasePage {
+        lang: s.lang,
+        f: ReceptionFormPage {
+            lang: s.lang,
+            user: s.session.user.clone(),
+            csrf: s.session.csrf.clone(),
+            form,
+            errors,
+            may_override: may_override_check_digit(s.session.actor.role),
+        },
+        checked,
+        duplicates,
+        not_duplicate,
+    };
+    html(status, render_page(&page))
+}
+
+async fn new_case_form(s: PageSession) -> Response {
+    if !may_receive(s.session.actor.role) {
+        return error_page(s.lang, &not_allowed(), Some(s.session.user));
+    }
+    let blank = FilingRequest::from_form(&ReceptionRequest::blank()).to_form();
+    new_case_page(&s, blank, Vec::new(), None, StatusCode::OK)
+}
+
+/// Cases on the same instrument naming one of the parties, within the actor's courts.
+async fn duplicates_of(app: &App, actor: &Actor, f: &FileCase) -> AppResult<Vec<DuplicateItem>> {
+    let parties: Vec<&Party> = f.applicants.iter().chain(&f.debtors).collect();
+    let rows = app
+        .possible_duplicates(actor, &f.basis.instrument_number, &parties)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|d| DuplicateItem {
+            id: d.id,
+            case_number: d.case_number,
+            stage: zhixing_domain::case::Stage::from_key(&d.stage).ok(),
+            applicants: d.applicant_names,
+            debtors: d.debtor_names,
+            filed_at: d.filed_at,
+        })
+        .collect())
+}
+
+async fn new_case(
+    State(app): State<App>,
+    s: PageSession,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    if !may_receive(s.session.actor.role) {
+        return error_page(s.lang, &not_allowed(), Some(s.session.user));
+    }
+    let Ok(Form(pairs)) = body else {
+        let e = AppError::invalid(
+            "request.invalid_form",
+            "提交的表单格式不正确，请刷新页面后重试",
+            "the form could not be read; reload the page and try again",
+        );
+        return error_page(s.lang, &e, Some(s.session.user));
+    };
+    let mut op = FilingOp::Check;
+    let mut not_duplicate = false;
+    for (k, v) in &pairs {
+        match k.as_str() {
+            "op" if v.trim() == "file" => op = FilingOp::File,
+            "not_duplicate" => not_duplicate = truthy(v),
+            _ => {}
+        }
+    }
+    let (mut posted, action, csrf) = form_request(pairs);
+    // Only what a direct filing has is kept, so nothing else can ride along.
+    let req = FilingRequest::from_form(&posted);
+    posted = req.to_form();
+    if action != FormAction::Save {
+        apply_action(&mut posted, action);
+        return new_case_page(&s, posted, Vec::new(), None, StatusCode::OK);
+    }
+    if !same_secret(&s.session.csrf, &csrf) {
+        let e = FieldError::new(
+            "",
+            &err(
+                "request.expired",
+                "页面已过期（可能已重新登录）。已保留您填写的内容，请核对后重新提交",
+                "the page expired (perhaps you signed in again); what you typed is kept — check it and submit again",
+            ),
+        );
+        return new_case_page(&s, posted, vec![e], None, StatusCode::FORBIDDEN);
+    }
+    let actor = &s.session.actor;
+    let filing = match parse_direct_filing(
+        &req,
+        actor.court_id,
+        may_override_check_digit(actor.role),
+        today_shanghai(),
+    ) {
+        Ok(f) => f,
+        Err(errors) => {
+            return new_case_page(&s, posted, errors, None, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    };
+    let duplicates = match duplicates_of(&app, actor, &filing).await {
+        Ok(d) => d,
+        Err(e) => return error_page(s.lang, &e, Some(s.session.user.clone())),
+    };
+    if op == FilingOp::Check {
+        return new_case_page(
+            &s,
+            posted,
+            Vec::new(),
+            Some((duplicates, not_duplicate)),
+            StatusCode::OK,
+        );
+    }
+    if !duplicates.is_empty() && !not_duplicate {
+        let e = FieldError::new(
+            "not_duplicate",
+            &err(
+                "filing.possible_duplicate",
+                format!(
+                    "发现 {} 件可能重复的案件。请逐件核对，确认不是重复立案后勾选“已核对，确认不是重复立案”再立案",
+                    duplicates.len()
+                ),
+                format!(
+                    "{} possibly duplicate cases were found. Check each, then tick \"this is not a duplicate filing\" to file",
+                    duplicates.len()
+                ),
+            ),
+        );
+        return new_case_page(
+            &s,
+            posted,
+            vec![e],
+            Some((duplicates, false)),
+            StatusCode::CONFLICT,
+        );
+    }
+    match app.execute(actor, Command::FileCase(filing)).await {
+        Ok(out) => match out.id {
+            Some(id) => Redirect::to(&format!("/cases/{id}")).into_response(),
+            None => error_page(
+                s.lang,
+                &AppError::Internal("no case id".into()),
+                Some(s.session.user.clone()),
+            ),
+        },
+        Err(AppError::Internal(msg)) => error_page(
+            s.lang,
+            &AppError::Internal(msg),
+            Some(s.session.user.clone()),
+        ),
+        Err(e) => {
+            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            new_case_page(
+                &s,
+                posted,
+                vec![app_error_field(&e)],
+                Some((duplicates, not_duplicate)),
+                status,
+            )
+        }
     }
 }
 
@@ -1466,6 +1749,81 @@ mod tests {
             assert!(html.contains("人民币叁万捌仟元整"));
             assert!(html.contains("href=\"/cases/5\""), "duplicate linked");
             assert!(html.contains("action=\"/reception/12/file\""));
+        }
+    }
+
+    fn direct(r: &ReceptionRequest) -> FilingRequest {
+        FilingRequest::from_form(r)
+    }
+
+    #[test]
+    fn a_direct_filing_parses_into_the_command_with_its_own_errors_only() {
+        let f = parse_direct_filing(&direct(&good()), 7, true, today()).unwrap();
+        assert_eq!(f.court_id, 7);
+        assert_eq!(f.reception_id, None);
+        assert_eq!(f.claim, Fen(3_800_000));
+        assert_eq!(f.applicants.len(), 1);
+        assert_eq!(f.debtors.len(), 1);
+        assert!(f.flags.contains(&CaseFlag::Livelihood));
+        assert!(f.debtor_locatable);
+
+        let mut r = direct(&good());
+        r.claim = "-5".into();
+        r.debtor_locatable = None;
+        r.flags.push("flying".into());
+        let errs = parse_direct_filing(&r, 7, true, today()).unwrap_err();
+        let f = fields(&errs);
+        assert!(f.contains(&"claim") && f.contains(&"debtor_locatable") && f.contains(&"flags"));
+        assert!(
+            !f.contains(&"amount_awarded") && !f.contains(&"checklist"),
+            "no errors for fields a direct filing does not have: {f:?}"
+        );
+    }
+
+    #[test]
+    fn the_direct_filing_page_renders_in_both_languages() {
+        let mut r = good();
+        r.applicant.phone = "12345".into();
+        r.debtors.push(PartyRequest::person());
+        let errors = parse_direct_filing(&direct(&r), 3, true, today()).unwrap_err();
+        for lang in [crate::i18n::Lang::Zh, crate::i18n::Lang::En] {
+            for (checked, duplicates) in [(false, vec![]), (true, vec![]), (true, vec![dup()])] {
+                let page = NewCasePage {
+                    lang,
+                    f: ReceptionFormPage {
+                        lang,
+                        user: user(),
+                        csrf: "tok".into(),
+                        form: direct(&r).to_form(),
+                        errors: errors.clone(),
+                        may_override: true,
+                    },
+                    checked,
+                    duplicates,
+                    not_duplicate: false,
+                };
+                let html = page.render();
+                assert!(
+                    !html.contains("[?]"),
+                    "{lang:?}: every text is in the dictionary"
+                );
+                assert!(html.contains("action=\"/cases/new\""));
+                assert!(html.contains("id=\"f-applicant-phone-err\""));
+                assert!(html.contains("hx-post=\"/cases/new\" hx-target=\"#new-case-form\""));
+                assert!(!html.contains("name=\"checklist\"") && !html.contains("agent."));
+                assert_eq!(html.contains("value=\"file\""), checked);
+            }
+        }
+    }
+
+    fn dup() -> DuplicateItem {
+        DuplicateItem {
+            id: 5,
+            case_number: "（2025）豫0883执9号".into(),
+            stage: Some(zhixing_domain::case::Stage::Filed),
+            applicants: "王某某".into(),
+            debtors: "孟州某某公司".into(),
+            filed_at: 1_709_604_779_000,
         }
     }
 

@@ -497,6 +497,14 @@ impl ReceptionFormPage {
         render_page(self)
     }
 
+    /// Where the field macros' row buttons post, and the form they replace (htmx).
+    fn form_post(&self) -> &'static str {
+        "/reception"
+    }
+    fn form_id(&self) -> &'static str {
+        "reception-form"
+    }
+
     fn applicant_prefix(&self) -> String {
         "applicant".to_string()
     }
@@ -597,6 +605,7 @@ impl ReceptionFormPage {
             "statement" => self.t("reception.statement"),
             "checklist" => self.t("reception.sec_notice"),
             "applicant_confirmed" => self.t("reception.sec_confirm"),
+            "not_duplicate" => self.t("newcase.not_duplicate_label"),
             _ => "",
         };
         match (whole, part.is_empty()) {
@@ -661,6 +670,71 @@ impl ReceptionFormPage {
     }
     fn can_remove_debtor(&self) -> bool {
         self.form.debtors.len() > 1
+    }
+}
+
+/// A clerk's direct filing (`/cases/new`): the reception form's party, basis and triage fields
+/// (shown by `reception_macros.html` through [`ReceptionFormPage`]'s helpers), then, once the
+/// fields are right, the possible duplicates and the button that files the case.
+#[derive(Template, Debug, Clone)]
+#[template(path = "case_new.html")]
+pub struct NewCasePage {
+    pub lang: Lang,
+    /// The fields, their errors and the user; `f.form` holds what was typed.
+    pub f: ReceptionFormPage,
+    /// The fields were checked and are right: show the duplicates and the file button.
+    pub checked: bool,
+    pub duplicates: Vec<DuplicateItem>,
+    /// "已核对，确认不是重复立案" was ticked.
+    pub not_duplicate: bool,
+}
+
+impl Page for NewCasePage {
+    fn page_lang(&self) -> Lang {
+        self.lang
+    }
+    fn nav_section(&self) -> &'static str {
+        "new_case"
+    }
+    fn is_section_home(&self) -> bool {
+        true
+    }
+    fn current_user(&self) -> Option<&CurrentUser> {
+        Some(&self.f.user)
+    }
+    fn csrf_token(&self) -> Option<&str> {
+        Some(&self.f.csrf)
+    }
+    fn back_path(&self) -> String {
+        "/cases/new".to_string()
+    }
+}
+
+/// What the shared field macros call on `self`, answered by the reception form's helpers.
+impl NewCasePage {
+    pub fn render(&self) -> String {
+        render_page(self)
+    }
+    fn form_post(&self) -> &'static str {
+        "/cases/new"
+    }
+    fn form_id(&self) -> &'static str {
+        "new-case-form"
+    }
+    fn fname(&self, prefix: impl AsRef<str>, field: &str) -> String {
+        self.f.fname(prefix, field)
+    }
+    fn fid(&self, prefix: impl AsRef<str>, field: &str) -> String {
+        self.f.fid(prefix, field)
+    }
+    fn err(&self, prefix: impl AsRef<str>, field: &str) -> Option<String> {
+        self.f.err(prefix, field)
+    }
+    fn has_err(&self, prefix: impl AsRef<str>, field: &str) -> bool {
+        self.f.has_err(prefix, field)
+    }
+    fn show_override(&self, prefix: impl AsRef<str>, p: &PartyRequest) -> bool {
+        self.f.show_override(prefix, p)
     }
 }
 
