@@ -2,6 +2,7 @@
 //! audit trail.
 #![forbid(unsafe_code)]
 
+mod calendar;
 mod check;
 
 use std::io::{IsTerminal, Read};
@@ -75,6 +76,11 @@ enum Cmd {
         #[command(subcommand)]
         command: check::CheckCmd,
     },
+    /// 工作日历与期间计算 / working calendar and period calculator.
+    Calendar {
+        #[command(subcommand)]
+        command: calendar::CalendarCmd,
+    },
 }
 
 #[derive(Subcommand)]
@@ -142,6 +148,7 @@ async fn open(db: &DbArg) -> anyhow::Result<App> {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Cmd::Check { command } => return Ok(check::run(command)),
+        Cmd::Calendar { command } => return Ok(calendar::run(command)),
         Cmd::Serve {
             db,
             addr,

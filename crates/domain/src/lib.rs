@@ -5,6 +5,7 @@
 pub mod assignment;
 pub mod audit;
 pub mod basis;
+pub mod calendar;
 pub mod case;
 pub mod case_number;
 pub mod court;
@@ -14,6 +15,7 @@ pub mod ids;
 pub mod lifecycle;
 pub mod money;
 pub mod party;
+pub mod period;
 pub mod reception;
 pub mod role;
 pub mod roster;
