@@ -15,7 +15,7 @@ use std::borrow::Borrow;
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::rejection::{FormRejection, JsonRejection};
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -36,8 +36,8 @@ use zhixing_domain::DomainError;
 use crate::api::{problem, Problem, ValidationProblem};
 use crate::i18n::Lang;
 use crate::intake::FieldError;
-use crate::pages::{render_page, Page};
-use crate::session::{same_secret, ApiSession, PageSession};
+use crate::pages::{render_page, staff_page, Page};
+use crate::session::{same_secret, ApiJson, ApiSession, ApiWrite, PageSession};
 use crate::staff::error_page;
 
 /// The simulation periods the page offers, in months.
@@ -638,30 +638,18 @@ pub struct TriagePage {
     pub sim: Option<TriageSimulation>,
 }
 
-impl Page for TriagePage {
-    fn page_lang(&self) -> Lang {
-        self.lang
-    }
-    fn nav_section(&self) -> &'static str {
-        "triage"
-    }
-    fn is_section_home(&self) -> bool {
-        true
-    }
-    fn current_user(&self) -> Option<&CurrentUser> {
-        Some(&self.user)
-    }
-    fn csrf_token(&self) -> Option<&str> {
-        Some(&self.csrf)
-    }
-    fn back_path(&self) -> String {
-        if self.court_id == self.user.court_id {
+staff_page!(
+    TriagePage,
+    section = "triage",
+    home = true,
+    back = |p| {
+        if p.court_id == p.user.court_id {
             "/admin/triage".to_string()
         } else {
-            format!("/admin/triage?court={}", self.court_id)
+            format!("/admin/triage?court={}", p.court_id)
         }
     }
-}
+);
 
 /// A row index or count as templates pass it: by value or behind any number of references.
 pub trait RowIndex {
@@ -1294,14 +1282,6 @@ pub struct RuleSimulation {
     pub problems: Vec<RuleProblem>,
 }
 
-fn api_bad_json(e: impl std::fmt::Display) -> Response {
-    problem(&AppError::invalid(
-        "request.invalid_json",
-        format!("请求格式错误：{e}"),
-        format!("malformed request: {e}"),
-    ))
-}
-
 /// The court of the path, if it is one of the caller's (otherwise "not found", as for cases).
 fn court_of_path(raw: &str, actor: &Actor) -> Option<i64> {
     raw.trim()
@@ -1379,7 +1359,7 @@ pub async fn simulate_triage_rules(
     State(app): State<App>,
     s: ApiSession,
     Path(raw): Path<String>,
-    body: Result<Json<SimulateRulesRequest>, JsonRejection>,
+    body: Result<ApiJson<SimulateRulesRequest>, Response>,
 ) -> Response {
     let actor = &s.session.actor;
     let court_id = match court_of_path(&raw, actor) {
@@ -1390,8 +1370,8 @@ pub async fn simulate_triage_rules(
         return problem(&not_admin());
     }
     let req = match body {
-        Ok(Json(r)) => r,
-        Err(e) => return api_bad_json(e),
+        Ok(ApiJson(r)) => r,
+        Err(refused) => return refused,
     };
     let months = req.months.unwrap_or(DEFAULT_MONTHS);
     if !(1..=MAX_API_MONTHS).contains(&months) {
@@ -1469,14 +1449,10 @@ pub async fn simulate_triage_rules(
         (status = 422, body = ValidationProblem, description = "every problem with the rules (field `rules`); nothing saved")))]
 pub async fn put_triage_rules(
     State(app): State<App>,
-    s: ApiSession,
-    headers: HeaderMap,
+    s: ApiWrite,
     Path(raw): Path<String>,
-    body: Result<Json<SaveRulesRequest>, JsonRejection>,
+    body: Result<ApiJson<SaveRulesRequest>, Response>,
 ) -> Response {
-    if let Some(refused) = crate::api::csrf_refusal(&headers, &s) {
-        return refused;
-    }
     let actor = &s.session.actor;
     let court_id = match court_of_path(&raw, actor) {
         Some(c) => c,
@@ -1486,8 +1462,8 @@ pub async fn put_triage_rules(
         return problem(&not_admin());
     }
     let req = match body {
-        Ok(Json(r)) => r,
-        Err(e) => return api_bad_json(e),
+        Ok(ApiJson(r)) => r,
+        Err(refused) => return refused,
     };
     let rules = match rules_of_json(req.rules) {
         Ok(r) => r,

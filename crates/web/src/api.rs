@@ -21,7 +21,9 @@ use crate::intake::{
     parse_direct_filing, parse_reception, today_shanghai, AgentRequest, BasisRequest, FieldError,
     FilingRequest, LeadRequest, LoadedReception, PartyRequest, ReceptionRequest,
 };
-use crate::session::{cookie, same_secret, set_cookie, with_cookie, ApiSession, SESSION_COOKIE};
+use crate::session::{
+    cookie, set_cookie, with_cookie, ApiJson, ApiSession, ApiWrite, SESSION_COOKIE,
+};
 use zhixing_app::commands::Command;
 
 /// An RFC 9457 problem, with the message in Chinese and English.
@@ -341,20 +343,7 @@ pub fn docs() -> Router<App> {
 
 #[utoipa::path(post, path = "/api/v1/login", request_body = LoginRequest,
     responses((status = 200, body = User, description = "Signed in; the session cookie is set"), (status = 422, body = Problem)))]
-async fn login(
-    State(app): State<App>,
-    body: Result<Json<LoginRequest>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let Json(req) = match body {
-        Ok(b) => b,
-        Err(e) => {
-            return problem(&AppError::invalid(
-                "request.invalid_json",
-                format!("请求格式错误：{e}"),
-                format!("malformed request: {e}"),
-            ))
-        }
-    };
+async fn login(State(app): State<App>, ApiJson(req): ApiJson<LoginRequest>) -> Response {
     let s = match app.login(&req.username, &req.password).await {
         Ok(s) => s,
         Err(e) => return problem(&e),
@@ -514,46 +503,6 @@ pub fn validation_problem(errors: Vec<FieldError>) -> Response {
         json,
     )
         .into_response()
-}
-
-/// The refusal of a write whose `X-CSRF-Token` header is missing or is not the session's
-/// token; `None` when the header is right.
-pub(crate) fn csrf_refusal(headers: &HeaderMap, s: &ApiSession) -> Option<Response> {
-    let sent = headers
-        .get(CSRF_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if !sent.is_empty() && same_secret(&s.session.csrf, sent) {
-        return None;
-    }
-    let body = Problem {
-        kind: "https://zhixing.invalid/problems/csrf".into(),
-        title: "Forbidden".into(),
-        status: 403,
-        code: "csrf".into(),
-        detail: "缺少或错误的 X-CSRF-Token 请求头".into(),
-        message_zh: "缺少或错误的 X-CSRF-Token 请求头：请先 GET /api/v1/csrf 取得本次登录的令牌"
-            .into(),
-        message_en:
-            "missing or wrong X-CSRF-Token header: GET /api/v1/csrf for this session's token".into(),
-    };
-    let json = serde_json::to_vec(&body).unwrap_or_default();
-    Some(
-        (
-            StatusCode::FORBIDDEN,
-            [(header::CONTENT_TYPE, "application/problem+json")],
-            json,
-        )
-            .into_response(),
-    )
-}
-
-fn bad_json(e: impl std::fmt::Display) -> Response {
-    problem(&AppError::invalid(
-        "request.invalid_json",
-        format!("请求格式错误：{e}"),
-        format!("malformed request: {e}"),
-    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -745,13 +694,9 @@ async fn csrf_token(s: ApiSession) -> Json<CsrfToken> {
         (status = 422, body = ValidationProblem, description = "every wrong field, with Chinese and English messages")))]
 async fn create_reception(
     State(app): State<App>,
-    s: ApiSession,
-    headers: HeaderMap,
-    body: Result<Json<ReceptionRequest>, axum::extract::rejection::JsonRejection>,
+    s: ApiWrite,
+    body: Result<ApiJson<ReceptionRequest>, Response>,
 ) -> Response {
-    if let Some(refused) = csrf_refusal(&headers, &s) {
-        return refused;
-    }
     let actor = &s.session.actor;
     if !may_receive(actor.role) {
         return problem(&AppError::forbidden(
@@ -759,9 +704,9 @@ async fn create_reception(
             "only reception officers and clerks record receptions",
         ));
     }
-    let Json(req) = match body {
+    let ApiJson(req) = match body {
         Ok(b) => b,
-        Err(e) => return bad_json(e),
+        Err(refused) => return refused,
     };
     let input = match parse_reception(
         &req,
@@ -823,18 +768,10 @@ async fn get_reception(State(app): State<App>, s: ApiSession, Path(id): Path<Str
         (status = 422, body = ValidationProblem)))]
 async fn file_case_directly(
     State(app): State<App>,
-    s: ApiSession,
-    headers: HeaderMap,
-    body: Result<Json<FilingRequest>, axum::extract::rejection::JsonRejection>,
+    s: ApiWrite,
+    ApiJson(req): ApiJson<FilingRequest>,
 ) -> Response {
-    if let Some(refused) = csrf_refusal(&headers, &s) {
-        return refused;
-    }
     let actor = &s.session.actor;
-    let Json(req) = match body {
-        Ok(b) => b,
-        Err(e) => return bad_json(e),
-    };
     let f = match parse_direct_filing(
         &req,
         actor.court_id,
@@ -873,15 +810,7 @@ async fn file_case_directly(
         (status = 403, body = Problem),
         (status = 404, body = Problem),
         (status = 409, body = Problem, description = "this record was filed already")))]
-async fn file_reception(
-    State(app): State<App>,
-    s: ApiSession,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    if let Some(refused) = csrf_refusal(&headers, &s) {
-        return refused;
-    }
+async fn file_reception(State(app): State<App>, s: ApiWrite, Path(id): Path<String>) -> Response {
     let Ok(id) = id.trim().parse::<i64>() else {
         return problem(&AppError::NotFound);
     };

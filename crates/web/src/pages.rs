@@ -82,6 +82,43 @@ impl Label for EventKind {
     }
 }
 
+/// `impl Page` for a signed-in staff page: its struct holds `lang`, `user` and `csrf` (directly,
+/// or in the field named by `via`). `section` is its main-nav entry, `home` whether it is that
+/// entry's own page, and `back` is the path the language switch returns to (a literal, or a
+/// closure-like `|p| …` computing it from the page).
+macro_rules! staff_page {
+    ($ty:ty $(, via = $via:ident)?, section = $section:literal, home = $home:literal,
+     back = $back:literal) => {
+        staff_page!($ty $(, via = $via)?, section = $section, home = $home,
+            back = |_page| $back.to_string());
+    };
+    ($ty:ty $(, via = $via:ident)?, section = $section:literal, home = $home:literal,
+     back = |$p:ident| $back:expr) => {
+        impl $crate::pages::Page for $ty {
+            fn page_lang(&self) -> $crate::i18n::Lang {
+                self.lang
+            }
+            fn nav_section(&self) -> &'static str {
+                $section
+            }
+            fn is_section_home(&self) -> bool {
+                $home
+            }
+            fn current_user(&self) -> Option<&zhixing_app::views::CurrentUser> {
+                Some(&self$(.$via)?.user)
+            }
+            fn csrf_token(&self) -> Option<&str> {
+                Some(&self$(.$via)?.csrf)
+            }
+            fn back_path(&self) -> String {
+                let $p = self;
+                $back
+            }
+        }
+    };
+}
+pub(crate) use staff_page;
+
 /// What the layout (`base.html`) and every page template may call on `self`.
 pub trait Page {
     fn page_lang(&self) -> Lang;
@@ -213,26 +250,12 @@ pub struct CaseListPage {
     pub query_string_without_page: String,
 }
 
-impl Page for CaseListPage {
-    fn page_lang(&self) -> Lang {
-        self.lang
-    }
-    fn nav_section(&self) -> &'static str {
-        "cases"
-    }
-    fn is_section_home(&self) -> bool {
-        true
-    }
-    fn current_user(&self) -> Option<&CurrentUser> {
-        Some(&self.user)
-    }
-    fn csrf_token(&self) -> Option<&str> {
-        Some(&self.csrf)
-    }
-    fn back_path(&self) -> String {
-        cases_href(&self.query_string_without_page, self.page.page.max(1))
-    }
-}
+staff_page!(
+    CaseListPage,
+    section = "cases",
+    home = true,
+    back = |p| cases_href(&p.query_string_without_page, p.page.page.max(1))
+);
 
 impl CaseListPage {
     pub fn render(&self) -> String {
@@ -350,23 +373,12 @@ pub struct CaseDetailPage {
     pub assign: Option<zhixing_app::staffing::AssignOptions>,
 }
 
-impl Page for CaseDetailPage {
-    fn page_lang(&self) -> Lang {
-        self.lang
-    }
-    fn nav_section(&self) -> &'static str {
-        "cases"
-    }
-    fn current_user(&self) -> Option<&CurrentUser> {
-        Some(&self.user)
-    }
-    fn csrf_token(&self) -> Option<&str> {
-        Some(&self.csrf)
-    }
-    fn back_path(&self) -> String {
-        format!("/cases/{}", self.case.id)
-    }
-}
+staff_page!(
+    CaseDetailPage,
+    section = "cases",
+    home = false,
+    back = |p| format!("/cases/{}", p.case.id)
+);
 
 impl CaseDetailPage {
     pub fn render(&self) -> String {
@@ -447,26 +459,12 @@ pub struct ReceptionFormPage {
     pub may_override: bool,
 }
 
-impl Page for ReceptionFormPage {
-    fn page_lang(&self) -> Lang {
-        self.lang
-    }
-    fn nav_section(&self) -> &'static str {
-        "reception"
-    }
-    fn is_section_home(&self) -> bool {
-        true
-    }
-    fn current_user(&self) -> Option<&CurrentUser> {
-        Some(&self.user)
-    }
-    fn csrf_token(&self) -> Option<&str> {
-        Some(&self.csrf)
-    }
-    fn back_path(&self) -> String {
-        "/reception/new".to_string()
-    }
-}
+staff_page!(
+    ReceptionFormPage,
+    section = "reception",
+    home = true,
+    back = "/reception/new"
+);
 
 /// An `id` attribute for a field name: `debtors[1].id_number` → `f-debtors-1-id_number`.
 fn field_id(name: &str) -> String {
@@ -689,26 +687,13 @@ pub struct NewCasePage {
     pub not_duplicate: bool,
 }
 
-impl Page for NewCasePage {
-    fn page_lang(&self) -> Lang {
-        self.lang
-    }
-    fn nav_section(&self) -> &'static str {
-        "new_case"
-    }
-    fn is_section_home(&self) -> bool {
-        true
-    }
-    fn current_user(&self) -> Option<&CurrentUser> {
-        Some(&self.f.user)
-    }
-    fn csrf_token(&self) -> Option<&str> {
-        Some(&self.f.csrf)
-    }
-    fn back_path(&self) -> String {
-        "/cases/new".to_string()
-    }
-}
+staff_page!(
+    NewCasePage,
+    via = f,
+    section = "new_case",
+    home = true,
+    back = "/cases/new"
+);
 
 /// What the shared field macros call on `self`, answered by the reception form's helpers.
 impl NewCasePage {
@@ -782,23 +767,12 @@ pub struct ReceptionRecordPage {
     pub may_file: bool,
 }
 
-impl Page for ReceptionRecordPage {
-    fn page_lang(&self) -> Lang {
-        self.lang
-    }
-    fn nav_section(&self) -> &'static str {
-        "reception"
-    }
-    fn current_user(&self) -> Option<&CurrentUser> {
-        Some(&self.user)
-    }
-    fn csrf_token(&self) -> Option<&str> {
-        Some(&self.csrf)
-    }
-    fn back_path(&self) -> String {
-        format!("/reception/{}", self.rec.id)
-    }
-}
+staff_page!(
+    ReceptionRecordPage,
+    section = "reception",
+    home = false,
+    back = |p| format!("/reception/{}", p.rec.id)
+);
 
 impl ReceptionRecordPage {
     pub fn render(&self) -> String {

@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
-use axum::extract::rejection::{FormRejection, JsonRejection};
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -30,11 +30,11 @@ use zhixing_domain::roster::{
 };
 use zhixing_domain::DomainError;
 
-use crate::api::{csrf_refusal, problem, validation_problem, Problem, ValidationProblem};
+use crate::api::{problem, validation_problem, Problem, ValidationProblem};
 use crate::i18n::{self, Lang};
 use crate::intake::FieldError;
-use crate::pages::{render_page, Page};
-use crate::session::{lang_of, same_secret, ApiSession, PageSession};
+use crate::pages::{render_page, staff_page, Page};
+use crate::session::{lang_of, same_secret, ApiJson, ApiSession, ApiWrite, PageSession};
 use crate::staff::error_page;
 
 pub fn routes() -> Router<App> {
@@ -182,26 +182,12 @@ pub struct RosterPage {
     pub problems: Vec<String>,
 }
 
-impl Page for RosterPage {
-    fn page_lang(&self) -> Lang {
-        self.lang
-    }
-    fn nav_section(&self) -> &'static str {
-        "roster"
-    }
-    fn is_section_home(&self) -> bool {
-        true
-    }
-    fn current_user(&self) -> Option<&CurrentUser> {
-        Some(&self.user)
-    }
-    fn csrf_token(&self) -> Option<&str> {
-        Some(&self.csrf)
-    }
-    fn back_path(&self) -> String {
-        format!("/roster?week={}", self.week)
-    }
-}
+staff_page!(
+    RosterPage,
+    section = "roster",
+    home = true,
+    back = |p| format!("/roster?week={}", p.week)
+);
 
 impl RosterPage {
     fn lobby_href(&self) -> String {
@@ -899,14 +885,6 @@ fn court_of(raw: &str) -> Result<i64, Box<Response>> {
         .map_err(|_| Box::new(problem(&AppError::NotFound)))
 }
 
-fn api_bad_json(e: impl std::fmt::Display) -> Response {
-    problem(&AppError::invalid(
-        "request.invalid_json",
-        format!("请求格式错误：{e}"),
-        format!("malformed request: {e}"),
-    ))
-}
-
 fn api_date(raw: &str, field: &str) -> Result<NaiveDate, Box<Response>> {
     parse_date(raw).ok_or_else(|| {
         Box::new(validation_problem(vec![FieldError {
@@ -952,21 +930,17 @@ pub async fn api_get_roster(
         (status = 422, body = Problem, description = "no roster is possible (too few slots, everyone away…), with the reason")))]
 pub async fn api_generate(
     State(app): State<App>,
-    s: ApiSession,
-    headers: HeaderMap,
+    s: ApiWrite,
     Path(raw): Path<String>,
-    body: Result<Json<GenerateRosterRequest>, JsonRejection>,
+    body: Result<ApiJson<GenerateRosterRequest>, Response>,
 ) -> Response {
-    if let Some(refused) = csrf_refusal(&headers, &s) {
-        return refused;
-    }
     let court_id = match court_of(&raw) {
         Ok(c) => c,
         Err(r) => return *r,
     };
-    let Json(req) = match body {
+    let ApiJson(req) = match body {
         Ok(b) => b,
-        Err(e) => return api_bad_json(e),
+        Err(refused) => return refused,
     };
     let week = match api_date(&req.week_start, "week_start") {
         Ok(d) => monday_of(d),
@@ -997,21 +971,17 @@ pub async fn api_generate(
         (status = 422, body = ValidationProblem, description = "every problem of the roster (field `entries`), or a bad phone/date")))]
 pub async fn api_save_roster(
     State(app): State<App>,
-    s: ApiSession,
-    headers: HeaderMap,
+    s: ApiWrite,
     Path(raw): Path<String>,
-    body: Result<Json<SaveRosterRequest>, JsonRejection>,
+    body: Result<ApiJson<SaveRosterRequest>, Response>,
 ) -> Response {
-    if let Some(refused) = csrf_refusal(&headers, &s) {
-        return refused;
-    }
     let court_id = match court_of(&raw) {
         Ok(c) => c,
         Err(r) => return *r,
     };
-    let Json(req) = match body {
+    let ApiJson(req) = match body {
         Ok(b) => b,
-        Err(e) => return api_bad_json(e),
+        Err(refused) => return refused,
     };
     let week = match api_date(&req.week_start, "week_start") {
         Ok(d) => d,
@@ -1109,21 +1079,17 @@ pub async fn api_list_leave(
         (status = 422, body = Problem, description = "no reason, not a member of the court, already on leave that day…")))]
 pub async fn api_add_leave(
     State(app): State<App>,
-    s: ApiSession,
-    headers: HeaderMap,
+    s: ApiWrite,
     Path(raw): Path<String>,
-    body: Result<Json<ApiLeave>, JsonRejection>,
+    body: Result<ApiJson<ApiLeave>, Response>,
 ) -> Response {
-    if let Some(refused) = csrf_refusal(&headers, &s) {
-        return refused;
-    }
     let court_id = match court_of(&raw) {
         Ok(c) => c,
         Err(r) => return *r,
     };
-    let Json(req) = match body {
+    let ApiJson(req) = match body {
         Ok(b) => b,
-        Err(e) => return api_bad_json(e),
+        Err(refused) => return refused,
     };
     let date = match api_date(&req.date, "date") {
         Ok(d) => d,
@@ -1149,13 +1115,9 @@ pub async fn api_add_leave(
         (status = 404, body = Problem, description = "no such leave")))]
 pub async fn api_cancel_leave(
     State(app): State<App>,
-    s: ApiSession,
-    headers: HeaderMap,
+    s: ApiWrite,
     Path((raw, user_id, date)): Path<(String, i64, String)>,
 ) -> Response {
-    if let Some(refused) = csrf_refusal(&headers, &s) {
-        return refused;
-    }
     let court_id = match court_of(&raw) {
         Ok(c) => c,
         Err(r) => return *r,

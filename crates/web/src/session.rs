@@ -1,10 +1,11 @@
 //! Sign-in state for handlers: cookies, the session extractors and CSRF checks.
 
-use axum::extract::{FromRef, FromRequestParts};
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Json;
 use zhixing_app::auth::Session;
 use zhixing_app::{App, AppError};
 
@@ -115,6 +116,83 @@ where
             .await
             .map(|session| ApiSession { session })
             .map_err(|e| crate::api::problem(&e))
+    }
+}
+
+/// A signed-in caller of a JSON API write: authenticated like [`ApiSession`] (401 problem
+/// without a session), and then refused with a 403 problem (code `csrf`) unless the
+/// `X-CSRF-Token` header is the session's token.
+pub struct ApiWrite {
+    pub session: Session,
+}
+
+impl<S> FromRequestParts<S> for ApiWrite
+where
+    App: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ApiSession { session } = ApiSession::from_request_parts(parts, state).await?;
+        let sent = parts
+            .headers
+            .get(crate::api::CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !sent.is_empty() && same_secret(&session.csrf, sent) {
+            Ok(ApiWrite { session })
+        } else {
+            Err(csrf_problem())
+        }
+    }
+}
+
+/// The refusal of a write whose `X-CSRF-Token` header is missing or is not the session's token.
+fn csrf_problem() -> Response {
+    let body = crate::api::Problem {
+        kind: "https://zhixing.invalid/problems/csrf".into(),
+        title: "Forbidden".into(),
+        status: 403,
+        code: "csrf".into(),
+        detail: "缺少或错误的 X-CSRF-Token 请求头".into(),
+        message_zh: "缺少或错误的 X-CSRF-Token 请求头：请先 GET /api/v1/csrf 取得本次登录的令牌"
+            .into(),
+        message_en:
+            "missing or wrong X-CSRF-Token header: GET /api/v1/csrf for this session's token".into(),
+    };
+    let json = serde_json::to_vec(&body).unwrap_or_default();
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        json,
+    )
+        .into_response()
+}
+
+/// A JSON request body for the API; a body that cannot be read is a 422 problem with code
+/// `request.invalid_json`.
+///
+/// A handler that must refuse on other grounds first takes `Result<ApiJson<T>, Response>` and
+/// returns the `Err` only after those checks.
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    Json<T>: FromRequest<S, Rejection = axum::extract::rejection::JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(e) => Err(crate::api::problem(&AppError::invalid(
+                "request.invalid_json",
+                format!("请求格式错误：{e}"),
+                format!("malformed request: {e}"),
+            ))),
+        }
     }
 }
 

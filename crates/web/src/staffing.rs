@@ -6,9 +6,8 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
@@ -23,10 +22,10 @@ use zhixing_domain::case::CaseType;
 use zhixing_domain::lifecycle::CaseAction;
 use zhixing_domain::role::Role;
 
-use crate::api::{csrf_refusal, problem};
+use crate::api::problem;
 use crate::i18n::Lang;
-use crate::pages::{render_page, Page};
-use crate::session::{same_secret, ApiSession, PageSession};
+use crate::pages::{render_page, staff_page, Page};
+use crate::session::{same_secret, ApiJson, ApiSession, ApiWrite, PageSession};
 use crate::staff::error_page;
 
 pub fn routes() -> Router<App> {
@@ -78,26 +77,7 @@ pub struct TeamsPage {
     pub may_manage: bool,
 }
 
-impl Page for TeamsPage {
-    fn page_lang(&self) -> Lang {
-        self.lang
-    }
-    fn nav_section(&self) -> &'static str {
-        "teams"
-    }
-    fn is_section_home(&self) -> bool {
-        true
-    }
-    fn current_user(&self) -> Option<&CurrentUser> {
-        Some(&self.user)
-    }
-    fn csrf_token(&self) -> Option<&str> {
-        Some(&self.csrf)
-    }
-    fn back_path(&self) -> String {
-        "/teams".into()
-    }
-}
+staff_page!(TeamsPage, section = "teams", home = true, back = "/teams");
 
 #[derive(Deserialize, Default)]
 pub struct CourtQuery {
@@ -145,23 +125,12 @@ pub struct LeavingPage {
     pub notice: Option<String>,
 }
 
-impl Page for LeavingPage {
-    fn page_lang(&self) -> Lang {
-        self.lang
-    }
-    fn nav_section(&self) -> &'static str {
-        "teams"
-    }
-    fn current_user(&self) -> Option<&CurrentUser> {
-        Some(&self.user)
-    }
-    fn csrf_token(&self) -> Option<&str> {
-        Some(&self.csrf)
-    }
-    fn back_path(&self) -> String {
-        format!("/teams/leaving/{}", self.view.user.id)
-    }
-}
+staff_page!(
+    LeavingPage,
+    section = "teams",
+    home = false,
+    back = |p| format!("/teams/leaving/{}", p.view.user.id)
+);
 
 impl LeavingPage {
     fn zh(&self) -> bool {
@@ -364,26 +333,12 @@ pub struct WeightsPage {
     pub error: Option<String>,
 }
 
-impl Page for WeightsPage {
-    fn page_lang(&self) -> Lang {
-        self.lang
-    }
-    fn nav_section(&self) -> &'static str {
-        "weights"
-    }
-    fn is_section_home(&self) -> bool {
-        true
-    }
-    fn current_user(&self) -> Option<&CurrentUser> {
-        Some(&self.user)
-    }
-    fn csrf_token(&self) -> Option<&str> {
-        Some(&self.csrf)
-    }
-    fn back_path(&self) -> String {
-        "/admin/weights".into()
-    }
-}
+staff_page!(
+    WeightsPage,
+    section = "weights",
+    home = true,
+    back = "/admin/weights"
+);
 
 fn not_admin() -> AppError {
     AppError::forbidden(
@@ -589,14 +544,6 @@ pub struct LoadWeightsDoc {
     pub version: i64,
 }
 
-fn bad_json(e: impl std::fmt::Display) -> Response {
-    problem(&AppError::invalid(
-        "request.invalid_json",
-        format!("请求格式错误：{e}"),
-        format!("malformed request: {e}"),
-    ))
-}
-
 /// The teams of the caller's court (or `?court=`), members with open cases and weighted load.
 #[utoipa::path(get, path = "/api/v1/teams", params(("court" = Option<i64>, Query, description = "court id; default the caller's")),
     responses((status = 200, description = "Teams with members, open cases, load, leave"), (status = 403, body = crate::api::Problem)))]
@@ -611,13 +558,7 @@ pub async fn api_teams(
     }
 }
 
-async fn run_case(
-    app: &App,
-    s: &ApiSession,
-    id: i64,
-    version: i64,
-    action: CaseAction,
-) -> Response {
+async fn run_case(app: &App, s: &ApiWrite, id: i64, version: i64, action: CaseAction) -> Response {
     let cmd = Command::Case {
         case_id: id,
         version,
@@ -639,18 +580,10 @@ async fn run_case(
     responses((status = 200, body = CaseVersion), (status = 409, body = crate::api::Problem), (status = 422, body = crate::api::Problem)))]
 pub async fn api_assign(
     State(app): State<App>,
-    s: ApiSession,
-    headers: HeaderMap,
+    s: ApiWrite,
     Path(id): Path<i64>,
-    body: Result<Json<AssignRequest>, JsonRejection>,
+    ApiJson(req): ApiJson<AssignRequest>,
 ) -> Response {
-    if let Some(r) = csrf_refusal(&headers, &s) {
-        return r;
-    }
-    let Json(req) = match body {
-        Ok(b) => b,
-        Err(e) => return bad_json(e),
-    };
     let action = CaseAction::AssignOfficer {
         officer_id: req.officer_id,
         officer_name: String::new(),
@@ -665,18 +598,10 @@ pub async fn api_assign(
     responses((status = 200, body = CaseVersion), (status = 409, body = crate::api::Problem), (status = 422, body = crate::api::Problem)))]
 pub async fn api_team(
     State(app): State<App>,
-    s: ApiSession,
-    headers: HeaderMap,
+    s: ApiWrite,
     Path(id): Path<i64>,
-    body: Result<Json<TeamRequest>, JsonRejection>,
+    ApiJson(req): ApiJson<TeamRequest>,
 ) -> Response {
-    if let Some(r) = csrf_refusal(&headers, &s) {
-        return r;
-    }
-    let Json(req) = match body {
-        Ok(b) => b,
-        Err(e) => return bad_json(e),
-    };
     let action = CaseAction::AssignTeam {
         team_id: req.team_id,
         team_name: String::new(),
@@ -691,18 +616,10 @@ pub async fn api_team(
     responses((status = 204, description = "Deactivated"), (status = 403, body = crate::api::Problem), (status = 422, body = crate::api::Problem)))]
 pub async fn api_deactivate(
     State(app): State<App>,
-    s: ApiSession,
-    headers: HeaderMap,
+    s: ApiWrite,
     Path(id): Path<i64>,
-    body: Result<Json<DeactivateRequest>, JsonRejection>,
+    ApiJson(req): ApiJson<DeactivateRequest>,
 ) -> Response {
-    if let Some(r) = csrf_refusal(&headers, &s) {
-        return r;
-    }
-    let Json(req) = match body {
-        Ok(b) => b,
-        Err(e) => return bad_json(e),
-    };
     let cmd = Command::DeactivateUser {
         user_id: id,
         reason: req.reason,
@@ -748,18 +665,10 @@ pub async fn api_get_weights(
     responses((status = 200, body = LoadWeightsDoc), (status = 409, body = crate::api::Problem), (status = 422, body = crate::api::Problem)))]
 pub async fn api_put_weights(
     State(app): State<App>,
-    s: ApiSession,
-    headers: HeaderMap,
+    s: ApiWrite,
     Path(id): Path<i64>,
-    body: Result<Json<LoadWeightsDoc>, JsonRejection>,
+    ApiJson(req): ApiJson<LoadWeightsDoc>,
 ) -> Response {
-    if let Some(r) = csrf_refusal(&headers, &s) {
-        return r;
-    }
-    let Json(req) = match body {
-        Ok(b) => b,
-        Err(e) => return bad_json(e),
-    };
     let mut by_type = BTreeMap::new();
     for (k, v) in &req.by_type {
         match CaseType::from_key(k) {
