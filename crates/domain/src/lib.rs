@@ -14,6 +14,7 @@ pub mod event;
 pub mod ids;
 pub mod lifecycle;
 pub mod money;
+pub mod node;
 pub mod party;
 pub mod period;
 pub mod reception;
