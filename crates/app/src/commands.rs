@@ -463,6 +463,11 @@ impl App {
         for h in &routed {
             events.push(case_event(actor, f.court_id, case_id, tx.now, h));
         }
+        let kinds: Vec<EventKind> = events
+            .iter()
+            .filter_map(|e| EventKind::from_key(&e.kind))
+            .collect();
+        crate::nodes::react_in_tx(&mut tx, f.court_id, case_id, &kinds, false).await?;
         tx.append_events(&events).await?;
         tx.commit().await?;
         Ok(Outcome {
@@ -513,6 +518,8 @@ impl App {
             .iter()
             .map(|h| case_event(actor, row.court_id, case_id, now, h))
             .collect();
+        let kinds: Vec<EventKind> = happened.iter().map(|h| h.kind).collect();
+        crate::nodes::react_in_tx(&mut tx, row.court_id, case_id, &kinds, next.suspended).await?;
         tx.append_events(&events).await?;
         tx.commit().await?;
         Ok(Outcome {

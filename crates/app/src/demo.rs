@@ -225,6 +225,7 @@ impl App {
             let mut parties = Vec::with_capacity(chunk.len() * 3);
             let mut links = Vec::with_capacity(chunk.len() * 3);
             let mut events = Vec::with_capacity(chunk.len() * 10);
+            let mut nodes = Vec::with_capacity(chunk.len() * 6);
             for s in chunk {
                 next_case += 1;
                 let court = &city[s.court];
@@ -240,12 +241,14 @@ impl App {
                     parties.push((next_party, p));
                 }
                 events.extend(g.events);
+                nodes.extend(g.nodes);
                 cases.push(g.row);
             }
             tx.insert_cases_with_ids(&cases).await?;
             tx.insert_parties_with_ids(&parties).await?;
             tx.link_parties(&links).await?;
             tx.append_events(&events).await?;
+            tx.insert_nodes_bulk(&nodes).await?;
             for s in chunk {
                 let key = seq_key(&city[s.court], s.case_type, s.year)?;
                 if let Some(last) = seqs.remove(&key) {
@@ -312,6 +315,7 @@ struct Generated {
     row: CaseRow,
     parties: Vec<(&'static str, NewParty)>,
     events: Vec<NewEvent>,
+    nodes: Vec<zhixing_store::nodes::NodeRow>,
 }
 
 fn person(rng: &mut StdRng) -> NewParty {
@@ -573,11 +577,60 @@ fn generate_case(
         .rev()
         .find(|e| e.kind == EventKind::CaseClosed.key())
         .map(|e| e.occurred_at);
+    let nodes = replay_nodes(&h.events, court.court_id, case_id, now)?;
     Ok(Generated {
         row,
         parties,
         events: h.events,
+        nodes,
     })
+}
+
+/// The case's node instances as supervision would have kept them: each event `react`s on its
+/// Beijing date (a pausing node opened while suspended starts paused), and statuses stand as
+/// the scheduler left them after yesterday's tick, so today's tick has today's work.
+fn replay_nodes(
+    events: &[NewEvent],
+    court_id: i64,
+    case_id: i64,
+    now: i64,
+) -> AppResult<Vec<zhixing_store::nodes::NodeRow>> {
+    use crate::nodes::{beijing_date, calendar, node_set, to_row};
+    let defs = node_set();
+    let mut insts = Vec::new();
+    let mut suspended = false;
+    for e in events {
+        let Some(kind) = EventKind::from_key(&e.kind) else {
+            continue;
+        };
+        let date = beijing_date(e.occurred_at);
+        match kind {
+            EventKind::CaseSuspended => suspended = true,
+            EventKind::CaseResumed => suspended = false,
+            _ => {}
+        }
+        let mut changes =
+            zhixing_domain::node::react(defs, &insts, kind, date, case_id, calendar())?;
+        for c in &mut changes {
+            if c.existing.is_none()
+                && suspended
+                && defs
+                    .get(&c.instance.node_key)
+                    .is_some_and(|d| d.pauses_on_suspension)
+            {
+                c.instance = c.instance.pause(date)?;
+            }
+        }
+        zhixing_domain::node::apply(&mut insts, changes);
+    }
+    let as_of = beijing_date(now - DAY);
+    Ok(insts
+        .iter()
+        .map(|i| {
+            let i = i.refresh(as_of);
+            to_row(0, court_id, &i, i.next_check_on(as_of))
+        })
+        .collect())
 }
 
 fn start_of_today(ms: i64) -> i64 {

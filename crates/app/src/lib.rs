@@ -9,6 +9,7 @@ pub mod commands;
 pub mod demo;
 pub mod error;
 pub mod intake;
+pub mod nodes;
 pub mod queries;
 pub mod roster;
 pub mod setup;

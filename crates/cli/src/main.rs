@@ -81,6 +81,17 @@ enum Cmd {
         #[command(subcommand)]
         command: calendar::CalendarCmd,
     },
+    /// 流程节点监管 / process-node supervision: warnings, overdue bulletins, locks.
+    Supervise {
+        #[command(flatten)]
+        db: DbArg,
+        /// Run one tick and exit (for cron). Required: the background task is later work.
+        #[arg(long)]
+        once: bool,
+        /// The day to supervise for (YYYY-MM-DD, Beijing); default today.
+        #[arg(long)]
+        today: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -209,6 +220,35 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if generated {
                 println!("初始密码（仅显示一次）/ initial password (shown once): {password}");
             }
+        }
+        Cmd::Supervise { db, once, today } => {
+            if !once {
+                return Err(anyhow!(
+                    "请使用 --once 执行一次监管 / use --once to run one supervision tick"
+                ));
+            }
+            let today = match today {
+                Some(t) => {
+                    chrono::NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").map_err(|_| {
+                        anyhow!("日期“{t}”无效，应为 YYYY-MM-DD / \"{t}\" is not a YYYY-MM-DD date")
+                    })?
+                }
+                None => zhixing_app::nodes::beijing_date(chrono::Utc::now().timestamp_millis()),
+            };
+            let app = open(&db).await?;
+            let started = std::time::Instant::now();
+            let r = app
+                .supervise_once(today)
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            println!(
+                "流程节点监管 / supervision tick for {today}: 检查 examined {} · 预警 warnings {} · 超期 overdue {} · 锁定 locked {} ({:.3}s)",
+                r.examined,
+                r.warnings,
+                r.overdue,
+                r.locked,
+                started.elapsed().as_secs_f64()
+            );
         }
         Cmd::Audit {
             command: AuditCmd::Verify { db },

@@ -13,6 +13,7 @@ mod bulk;
 mod db;
 mod intake;
 mod migrate;
+pub mod nodes;
 mod read;
 pub mod roster;
 pub mod rows;

@@ -1,0 +1,307 @@
+//! Process-node supervision (流程节点) wired to the store: the pipeline lets every case event
+//! `react` on the case's node instances in the command's own transaction, and the scheduler tick
+//! (`App::supervise_once`) looks only at instances whose next check has arrived, writes the
+//! bulletin (通报) and locks cases whose locking node is overdue — through `App::execute`, so the
+//! lock is an audited event like any other.
+
+use std::sync::OnceLock;
+
+use chrono::{NaiveDate, TimeZone};
+use zhixing_domain::calendar::WorkingCalendar;
+use zhixing_domain::event::EventKind;
+use zhixing_domain::lifecycle::CaseAction;
+use zhixing_domain::node::{self, NodeChangeKind, NodeInstance, NodeSet, NodeStatus};
+use zhixing_domain::role::Role;
+use zhixing_store::nodes::NodeRow;
+use zhixing_store::WriteTx;
+
+use crate::commands::Command;
+use crate::error::{AppError, AppResult};
+use crate::{Actor, App};
+
+/// Due rows read per round of a tick.
+const TICK_BATCH: i64 = 500;
+
+/// The node definitions in force. Per-court definitions (a `node_definitions` court setting)
+/// are later work; until then every court supervises the defaults of RULES.md §3.
+pub fn node_set() -> &'static NodeSet {
+    static SET: OnceLock<NodeSet> = OnceLock::new();
+    SET.get_or_init(NodeSet::defaults)
+}
+
+pub(crate) fn calendar() -> &'static WorkingCalendar {
+    WorkingCalendar::official_ref()
+}
+
+/// The Beijing date of a UTC-millisecond moment.
+pub fn beijing_date(ms: i64) -> NaiveDate {
+    chrono_tz::Asia::Shanghai
+        .timestamp_millis_opt(ms)
+        .single()
+        .map(|d| d.date_naive())
+        .unwrap_or_default()
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn parse_day(s: &str) -> AppResult<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| AppError::Internal(format!("stored node date \"{s}\" is not YYYY-MM-DD")))
+}
+
+fn parse_opt(s: &Option<String>) -> AppResult<Option<NaiveDate>> {
+    s.as_deref().map(parse_day).transpose()
+}
+
+/// A stored row as the domain's instance.
+pub fn from_row(r: &NodeRow) -> AppResult<NodeInstance> {
+    Ok(NodeInstance {
+        node_key: r.node_key.clone(),
+        case_id: r.case_id,
+        started_on: parse_day(&r.started_on)?,
+        due_on: parse_day(&r.due_on)?,
+        warn_on: parse_day(&r.warn_on)?,
+        paused_days: u32::try_from(r.paused_days).unwrap_or(0),
+        paused_since: parse_opt(&r.paused_since)?,
+        completed_on: parse_opt(&r.completed_on)?,
+        cancelled_on: parse_opt(&r.cancelled_on)?,
+        status: NodeStatus::from_key(&r.status).ok_or_else(|| {
+            AppError::Internal(format!("stored node status \"{}\" is unknown", r.status))
+        })?,
+    })
+}
+
+/// An instance as a row (`id` 0 for a new one), due for its next check as `next_check_on` says.
+pub fn to_row(
+    id: i64,
+    court_id: i64,
+    i: &NodeInstance,
+    next_check_on: Option<NaiveDate>,
+) -> NodeRow {
+    NodeRow {
+        id,
+        court_id,
+        case_id: i.case_id,
+        node_key: i.node_key.clone(),
+        started_on: day(i.started_on),
+        due_on: day(i.due_on),
+        warn_on: day(i.warn_on),
+        paused_days: i64::from(i.paused_days),
+        paused_since: i.paused_since.map(day),
+        completed_on: i.completed_on.map(day),
+        cancelled_on: i.cancelled_on.map(day),
+        status: i.status.key().to_string(),
+        next_check_on: next_check_on.map(day),
+    }
+}
+
+/// What an event-driven change records. An open instance that an event leaves in warning or
+/// overdue (a resumption after a long suspension) is recorded as running and due for a check
+/// today, so that the scheduler — not the event — sends its warning, bulletin and lock.
+fn settle(mut inst: NodeInstance, today: NaiveDate) -> (NodeInstance, Option<NaiveDate>) {
+    if inst.is_open()
+        && inst.paused_since.is_none()
+        && matches!(inst.status, NodeStatus::Warning | NodeStatus::Overdue)
+    {
+        inst.status = NodeStatus::Running;
+        return (inst, Some(today));
+    }
+    let next = inst.next_check_on(today);
+    (inst, next)
+}
+
+/// Lets each of a command's case events act on the case's node instances, inside the command's
+/// transaction. `suspended` is the case's state after the command: a pausing node opened while
+/// the case is suspended starts paused.
+pub(crate) async fn react_in_tx(
+    tx: &mut WriteTx,
+    court_id: i64,
+    case_id: i64,
+    kinds: &[EventKind],
+    suspended: bool,
+) -> AppResult<()> {
+    let defs = node_set();
+    if !kinds.iter().any(|k| {
+        defs.nodes
+            .iter()
+            .any(|d| d.trigger == *k || d.is_completed_by(*k))
+    }) && !kinds
+        .iter()
+        .any(|k| matches!(k, EventKind::CaseSuspended | EventKind::CaseResumed))
+    {
+        return Ok(());
+    }
+    let today = beijing_date(tx.now);
+    let rows = tx.case_nodes(case_id).await?;
+    let mut ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut insts = rows.iter().map(from_row).collect::<AppResult<Vec<_>>>()?;
+    let mut dirty = vec![false; insts.len()];
+    for kind in kinds {
+        let changes = node::react(defs, &insts, *kind, today, case_id, calendar())?;
+        for mut c in changes {
+            if c.kind == NodeChangeKind::Opened
+                && suspended
+                && defs
+                    .get(&c.instance.node_key)
+                    .is_some_and(|d| d.pauses_on_suspension)
+            {
+                c.instance = c.instance.pause(today)?;
+            }
+            match c.existing {
+                Some(i) => {
+                    insts[i] = c.instance;
+                    dirty[i] = true;
+                }
+                None => {
+                    insts.push(c.instance);
+                    ids.push(0);
+                    dirty.push(true);
+                }
+            }
+        }
+    }
+    for ((id, inst), dirty) in ids.iter().zip(insts).zip(dirty) {
+        if dirty {
+            let (inst, next) = settle(inst, today);
+            tx.save_node(&to_row(*id, court_id, &inst, next)).await?;
+        }
+    }
+    Ok(())
+}
+
+/// What one scheduler tick did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct TickReport {
+    /// Instances whose next check had arrived.
+    pub examined: usize,
+    /// Warning bulletins written (running → warning).
+    pub warnings: usize,
+    /// Overdue bulletins written.
+    pub overdue: usize,
+    /// Cases locked because a locking node became overdue.
+    pub locked: usize,
+}
+
+/// The system acting as supervisor: locks are audited under this name.
+fn supervision_actor(app: &App) -> Actor {
+    Actor {
+        role: Role::Supervisor,
+        display_name: "系统（流程节点监管）".into(),
+        ..Actor::system(app)
+    }
+}
+
+impl App {
+    /// One scheduler tick for `today` (a Beijing date): reads only instances whose
+    /// `next_check_on` has arrived, brings their status up to `today`, writes warning and
+    /// overdue bulletins once, locks cases whose locking node is overdue (as the system, through
+    /// `execute`), and stores each instance's status and next check.
+    pub async fn supervise_once(&self, today: NaiveDate) -> AppResult<TickReport> {
+        let defs = node_set();
+        let today_s = day(today);
+        let actor = supervision_actor(self);
+        let mut report = TickReport::default();
+        loop {
+            let rows = self.store.nodes_due(&today_s, TICK_BATCH).await?;
+            if rows.is_empty() {
+                break;
+            }
+            let mut progressed = false;
+            let mut updates = Vec::with_capacity(rows.len());
+            for row in rows {
+                report.examined += 1;
+                let inst = from_row(&row)?;
+                let fresh = inst.refresh(today);
+                let was = inst.status;
+                let mut bulletins: Vec<&'static str> = Vec::new();
+                if fresh.status == NodeStatus::Warning
+                    && !matches!(was, NodeStatus::Warning | NodeStatus::Overdue)
+                {
+                    bulletins.push("warning");
+                }
+                if fresh.status == NodeStatus::Overdue && was != NodeStatus::Overdue {
+                    bulletins.push("overdue");
+                    if let Some(def) = defs.get(&row.node_key).filter(|d| d.lock_on_overdue) {
+                        if self.lock_for_node(&actor, &row, def).await? {
+                            bulletins.push("locked");
+                        }
+                    }
+                }
+                let next = fresh.next_check_on(today);
+                updates.push((
+                    row.clone(),
+                    to_row(row.id, row.court_id, &fresh, next),
+                    bulletins,
+                ));
+            }
+            let mut tx = self.store.begin_write().await?;
+            for (before, after, bulletins) in updates {
+                // Changed by a command since it was read: the command's record stands, and the
+                // row comes back if it is still due.
+                if tx.node_by_id(before.id).await?.as_ref() != Some(&before) {
+                    continue;
+                }
+                progressed = true;
+                tx.update_node(&after).await?;
+                for kind in bulletins {
+                    match kind {
+                        "warning" => report.warnings += 1,
+                        "overdue" => report.overdue += 1,
+                        _ => report.locked += 1,
+                    }
+                    tx.insert_bulletin(
+                        after.court_id,
+                        after.case_id,
+                        &after.node_key,
+                        kind,
+                        &after.due_on,
+                    )
+                    .await?;
+                }
+            }
+            tx.commit().await?;
+            if !progressed {
+                break;
+            }
+        }
+        Ok(report)
+    }
+
+    /// Locks the case of an overdue locking node unless it is locked already (or closed).
+    /// Returns whether it locked.
+    async fn lock_for_node(
+        &self,
+        actor: &Actor,
+        row: &NodeRow,
+        def: &node::NodeDefinition,
+    ) -> AppResult<bool> {
+        let Some(case) = self.store.case_by_id(row.case_id).await? else {
+            return Ok(false);
+        };
+        if case.locked != 0 || matches!(case.stage.as_str(), "closed" | "archived") {
+            return Ok(false);
+        }
+        let reason = format!(
+            "流程节点「{}」已超期（应于 {} 前完成），需经{}审批解锁",
+            def.name_zh,
+            row.due_on,
+            def.unlock_level.name_zh()
+        );
+        let cmd = Command::Case {
+            case_id: case.id,
+            version: case.version,
+            action: CaseAction::Lock { reason },
+        };
+        match self.execute(actor, cmd).await {
+            Ok(_) => Ok(true),
+            // Refused by the rules (e.g. locked meanwhile): nothing to do.
+            Err(AppError::Invalid(e)) => {
+                tracing::warn!(case_id = case.id, code = e.code, "supervision did not lock");
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
