@@ -43,7 +43,7 @@ pub fn beijing_date(ms: i64) -> NaiveDate {
 }
 
 fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    d.to_string()
 }
 
 fn parse_day(s: &str) -> AppResult<NaiveDate> {

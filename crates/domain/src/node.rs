@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::WorkingCalendar;
 use crate::error::{DomainError, DomainResult};
 use crate::event::EventKind;
-use crate::period::{due_date, PeriodLimit};
+use crate::period::{due_date, due_date_only, PeriodLimit};
 use crate::role::Role;
 
 /// The longest limits a node accepts; anything longer is a typing mistake, not a rule.
@@ -654,7 +654,7 @@ impl NodeInstance {
         event_date: NaiveDate,
         cal: &WorkingCalendar,
     ) -> DomainResult<NodeInstance> {
-        let due = due_date(event_date, def.limit, cal, 0)?.date;
+        let due = due_date_only(event_date, def.limit, cal, 0)?;
         let warn_on = warn_date(due, event_date, def.warn_days_before);
         let mut inst = NodeInstance {
             node_key: def.key.clone(),
@@ -815,7 +815,7 @@ impl NodeInstance {
         def: &NodeDefinition,
         cal: &WorkingCalendar,
     ) -> DomainResult<NodeInstance> {
-        let due = due_date(self.started_on, def.limit, cal, self.paused_days)?.date;
+        let due = due_date_only(self.started_on, def.limit, cal, self.paused_days)?;
         Ok(NodeInstance {
             due_on: due,
             warn_on: warn_date(due, self.started_on, def.warn_days_before),

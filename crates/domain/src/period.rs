@@ -114,31 +114,72 @@ pub fn due_date(
     cal: &WorkingCalendar,
     suspended_days: u32,
 ) -> DomainResult<Due> {
+    compute(event, limit, cal, suspended_days, true)
+}
+
+/// The due date alone, without the explanation: for supervision, which computes many dates and
+/// shows none of the steps (formatting them was most of the cost).
+pub fn due_date_only(
+    event: NaiveDate,
+    limit: PeriodLimit,
+    cal: &WorkingCalendar,
+    suspended_days: u32,
+) -> DomainResult<NaiveDate> {
+    Ok(compute(event, limit, cal, suspended_days, false)?.date)
+}
+
+/// The explanation, written only when asked for.
+struct Steps {
+    keep: bool,
+    lines: Vec<String>,
+}
+
+impl Steps {
+    fn push(&mut self, line: impl FnOnce() -> String) {
+        if self.keep {
+            self.lines.push(line());
+        }
+    }
+}
+
+fn compute(
+    event: NaiveDate,
+    limit: PeriodLimit,
+    cal: &WorkingCalendar,
+    suspended_days: u32,
+    explain: bool,
+) -> DomainResult<Due> {
     let y = event.year();
     let start = event.succ_opt().ok_or_else(too_far)?;
-    let mut steps = vec![
+    let mut steps = Steps {
+        keep: explain,
+        lines: Vec::new(),
+    };
+    steps.push(|| {
         format!(
             "事件发生日为 {}（{}），当日不计入期间",
             full(event),
             weekday_zh(event)
-        ),
-        format!("起算日为 {}（事件发生次日）", md(start, y)),
-    ];
+        )
+    });
+    steps.push(|| format!("起算日为 {}（事件发生次日）", md(start, y)));
     let add_days = |d: NaiveDate, n: u32| d.checked_add_days(Days::new(u64::from(n)));
 
     let (nominal, date) = match limit {
         PeriodLimit::Days(n) | PeriodLimit::Months(n) => {
             let last = match limit {
                 PeriodLimit::Days(0) => {
-                    steps.push(format!("期间 0 日，期满日为事件发生当日 {}", md(event, y)));
+                    steps.push(|| format!("期间 0 日，期满日为事件发生当日 {}", md(event, y)));
                     event
                 }
                 PeriodLimit::Days(n) => {
                     let last = add_days(event, n).ok_or_else(too_far)?;
-                    steps.push(format!(
+                    steps.push(|| {
+                        format!(
                         "期间 {n} 日，自起算日连续计算（期间内的节假日不予扣除），第 {n} 日为 {}",
                         md(last, y)
-                    ));
+                    )
+                    });
                     last
                 }
                 _ => {
@@ -146,12 +187,14 @@ pub fn due_date(
                         .checked_add_months(Months::new(n))
                         .ok_or_else(too_far)?;
                     if last.day() == event.day() {
-                        steps.push(format!(
-                            "期间 {n} 个月，到期月的对应日 {} 为期间最后一日",
-                            md(last, y)
-                        ));
+                        steps.push(|| {
+                            format!(
+                                "期间 {n} 个月，到期月的对应日 {} 为期间最后一日",
+                                md(last, y)
+                            )
+                        });
                     } else {
-                        steps.push(format!(
+                        steps.push(|| format!(
                             "期间 {n} 个月，到期月没有对应日（{}日），以该月最后一日 {} 为期间最后一日",
                             event.day(),
                             md(last, y)
@@ -162,22 +205,26 @@ pub fn due_date(
             };
             let last = if suspended_days > 0 {
                 let moved = add_days(last, suspended_days).ok_or_else(too_far)?;
-                steps.push(format!(
-                    "扣除中止期间 {suspended_days} 日，期间最后一日顺延至 {}",
-                    md(moved, y)
-                ));
+                steps.push(|| {
+                    format!(
+                        "扣除中止期间 {suspended_days} 日，期间最后一日顺延至 {}",
+                        md(moved, y)
+                    )
+                });
                 moved
             } else {
                 last
             };
             let date = cal.working_day_on_or_after(last).ok_or_else(too_far)?;
             if date != last {
-                steps.push(format!(
-                    "期满日 {} 为{}，顺延至 {}",
-                    md(last, y),
-                    rest_reason_zh(cal, last),
-                    md(date, y)
-                ));
+                steps.push(|| {
+                    format!(
+                        "期满日 {} 为{}，顺延至 {}",
+                        md(last, y),
+                        rest_reason_zh(cal, last),
+                        md(date, y)
+                    )
+                });
             }
             (last, date)
         }
@@ -192,14 +239,17 @@ pub fn due_date(
             // Counting resumes after the suspended days.
             let base = add_days(event, suspended_days).ok_or_else(too_far)?;
             if suspended_days > 0 {
-                steps.push(format!(
-                    "扣除中止期间 {suspended_days} 日，自 {} 起继续计算",
-                    md(base.succ_opt().ok_or_else(too_far)?, y)
-                ));
+                let resumes = base.succ_opt().ok_or_else(too_far)?;
+                steps.push(|| {
+                    format!(
+                        "扣除中止期间 {suspended_days} 日，自 {} 起继续计算",
+                        md(resumes, y)
+                    )
+                });
             }
             let date = if n == 0 {
                 let date = cal.working_day_on_or_after(base).ok_or_else(too_far)?;
-                steps.push(format!("期间 0 个工作日，当日（{}）届满", md(date, y)));
+                steps.push(|| format!("期间 0 个工作日，当日（{}）届满", md(date, y)));
                 date
             } else {
                 let mut d = base;
@@ -218,10 +268,12 @@ pub fn due_date(
                 } else {
                     String::new()
                 };
-                steps.push(format!(
-                    "期间 {n} 个工作日，只计算工作日{skipped_zh}，第 {n} 个工作日为 {}",
-                    md(d, y)
-                ));
+                steps.push(|| {
+                    format!(
+                        "期间 {n} 个工作日，只计算工作日{skipped_zh}，第 {n} 个工作日为 {}",
+                        md(d, y)
+                    )
+                });
                 d
             };
             (date, date)
@@ -238,15 +290,11 @@ pub fn due_date(
             .map(|yr| yr.to_string())
             .collect::<Vec<_>>()
             .join("、");
-        steps.push(format!(
-            "注意：日历中没有 {list} 年的节假日安排，该年度仅按周末计算，请管理员补充"
-        ));
+        steps.push(|| {
+            format!("注意：日历中没有 {list} 年的节假日安排，该年度仅按周末计算，请管理员补充")
+        });
     }
-    steps.push(format!(
-        "期限届满日为 {}（{}）",
-        full(date),
-        weekday_zh(date)
-    ));
+    steps.push(|| format!("期限届满日为 {}（{}）", full(date), weekday_zh(date)));
     Ok(Due {
         date,
         event,
@@ -255,7 +303,7 @@ pub fn due_date(
         limit,
         suspended_days,
         uncovered_years,
-        steps,
+        steps: steps.lines,
     })
 }
 
