@@ -5,7 +5,7 @@
 //! event(s), limit, warning lead, lock on overdue, who may unlock, pause on suspension — is
 //! configuration stored per court as JSON. A [`NodeInstance`] per case stores start, due,
 //! warn-at, pauses and completion, so the scheduler needs only rows whose `warn_on`/`due_on`
-//! has arrived. Every date comes from [`due_date`], so the rules of RULES.md §2 (start the next
+//! has arrived. Every date comes from [`crate::period::due_date`], so the rules of RULES.md §2 (start the next
 //! day, move off rest days, deduct suspension) hold for nodes exactly as for the period
 //! calculator.
 //!
@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::WorkingCalendar;
 use crate::error::{DomainError, DomainResult};
 use crate::event::EventKind;
-use crate::period::{due_date, due_date_only, PeriodLimit};
+use crate::period::{due_date_only, PeriodLimit};
 use crate::role::Role;
 
 /// The longest limits a node accepts; anything longer is a typing mistake, not a rule.
@@ -979,6 +979,7 @@ pub fn recompute_all(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::period::due_date;
     use proptest::prelude::*;
     use EventKind as E;
 
