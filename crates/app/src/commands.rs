@@ -35,6 +35,9 @@ pub struct FileCase {
     /// Facts for triage: special flags (涉黑恶 …) and whether the debtor can easily be found.
     pub flags: std::collections::BTreeSet<zhixing_domain::triage::CaseFlag>,
     pub debtor_locatable: bool,
+    /// What the clerk had to record at filing, e.g. why a credit code with a wrong check digit
+    /// was accepted; kept in the filing event.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -439,7 +442,7 @@ impl App {
         }
         let filed = Happened {
             kind: EventKind::CaseFiled,
-            payload: json!({"case_number": number, "case_type": f.case_type.key(), "claim_fen": f.claim.0, "reception_id": f.reception_id}),
+            payload: json!({"case_number": number, "case_type": f.case_type.key(), "claim_fen": f.claim.0, "reception_id": f.reception_id, "note": f.note}),
         };
         let mut events = vec![case_event(actor, f.court_id, case_id, tx.now, &filed)];
         let today = crate::intake::shanghai_date(tx.now);

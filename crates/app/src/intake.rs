@@ -190,6 +190,7 @@ impl App {
             reception_id: Some(reception_id),
             flags: parse_flags(&r.flags)?,
             debtor_locatable: r.debtor_locatable,
+            note: None,
         };
         self.execute(actor, Command::FileCase(f)).await
     }

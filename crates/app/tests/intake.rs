@@ -165,6 +165,7 @@ async fn clerks_filing_at_the_same_moment_get_consecutive_numbers() {
                     reception_id: None,
                     flags: Default::default(),
                     debtor_locatable: true,
+                    note: None,
                 };
                 app.execute(&who, Command::FileCase(f))
                     .await
@@ -287,6 +288,7 @@ async fn triage_rules_are_edited_checked_simulated_and_used() {
             reception_id: None,
             flags: Default::default(),
             debtor_locatable: true,
+            note: None,
         };
         let id = app
             .execute(&clerk, Command::FileCase(f))
@@ -342,6 +344,7 @@ async fn filing_skips_officers_on_leave_today() {
                 reception_id: None,
                 flags: Default::default(),
                 debtor_locatable: true,
+                note: None,
             };
             let id = app
                 .execute(&clerk, Command::FileCase(f))

@@ -25,6 +25,7 @@ fn filing(court_id: i64) -> FileCase {
         reception_id: None,
         flags: Default::default(),
         debtor_locatable: true,
+        note: None,
     }
 }
 

@@ -78,11 +78,17 @@ impl EventKind {
     pub fn describe_zh(self, p: &Value) -> String {
         let label = self.label_zh();
         let detail = match self {
-            EventKind::CaseFiled => format!(
-                "{}，申请执行标的额 {} 元",
-                s(p, "case_number"),
-                fen(p, "claim_fen").unwrap_or_default()
-            ),
+            EventKind::CaseFiled => {
+                let filed = format!(
+                    "{}，申请执行标的额 {} 元",
+                    s(p, "case_number"),
+                    fen(p, "claim_fen").unwrap_or_default()
+                );
+                match s(p, "note") {
+                    "" => filed,
+                    note => format!("{filed}；{note}"),
+                }
+            }
             EventKind::TeamAssigned => {
                 let why = s(p, "reason");
                 if why.is_empty() {

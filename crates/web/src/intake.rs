@@ -774,6 +774,9 @@ pub fn parse_direct_filing(
         reception_id: None,
         flags,
         debtor_locatable: input.debtor_locatable,
+        // A direct filing has no statement of its own; what parsing recorded (a check-digit
+        // override and its reason) travels with the filing event instead.
+        note: Some(input.statement.trim().to_string()).filter(|s| !s.is_empty()),
     })
 }
 

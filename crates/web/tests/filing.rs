@@ -94,3 +94,45 @@ async fn a_clerk_files_directly_and_the_case_is_routed_and_assigned() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_check_digit_override_on_a_direct_filing_is_on_the_record() {
+    each_engine(DemoOptions { cases: 0, seed: 3 }, |s, label| async move {
+        let base = &s.base;
+        let c = client_with(Policy::default());
+        api_login(&c, base, "mz_clerk", PASSWORD).await;
+        let token = api_csrf(&c, base).await;
+        // A credit code whose only fault is its check digit.
+        let body17 = "91410883MA1234567";
+        let good = zhixing_domain::ids::credit_check_char(body17);
+        let wrong = if good == '0' { '1' } else { '0' };
+        let mut b = body(&id("41088319750202002"));
+        b["debtors"] = json!([{
+            "kind": "organisation",
+            "name": "焦作市某某商贸有限公司",
+            "id_number": format!("{body17}{wrong}"),
+            "override_check_digit": true,
+            "override_reason": "营业执照原件所载代码如此"
+        }]);
+        let ok = c
+            .post(format!("{base}/api/v1/cases"))
+            .header("X-CSRF-Token", &token)
+            .json(&b)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ok.status(), StatusCode::CREATED, "{label}");
+        let filed: Value = ok.json().await.unwrap();
+        let events: Value = get_json(
+            &c,
+            format!("{base}/api/v1/cases/{}/events", filed["case_id"]),
+        )
+        .await;
+        let filing_text = events[0]["text_zh"].as_str().unwrap();
+        assert!(
+            filing_text.contains("营业执照原件所载代码如此"),
+            "{label}: {filing_text}"
+        );
+    })
+    .await;
+}
