@@ -115,14 +115,22 @@ pub struct Outcome {
 
 use Role::*;
 
+/// Who staffs the window and files cases; also who may accept a credit code whose only fault
+/// is its check digit, with a recorded reason (RULES.md §1).
+pub const INTAKE_ROLES: &[Role] = &[ReceptionOfficer, Clerk];
+
+/// Whether a role records receptions and files cases: pages ask before showing the form.
+pub fn may_do_intake(role: Role) -> bool {
+    INTAKE_ROLES.contains(&role)
+}
+
 /// Who may run what. One table, so a reviewer can read the whole permission model here.
 pub fn allowed_roles(cmd: &Command) -> &'static [Role] {
     match cmd {
         Command::RegisterCourt { .. } | Command::CreateTeam { .. } | Command::CreateUser { .. } => {
             &[Administrator]
         }
-        Command::FileCase(_) => &[Clerk, ReceptionOfficer],
-        Command::RecordReception(_) => &[ReceptionOfficer, Clerk],
+        Command::FileCase(_) | Command::RecordReception(_) => INTAKE_ROLES,
         Command::SaveSetting { .. } => &[Administrator],
         Command::DeactivateUser { .. } => &[Administrator, BureauChief],
         Command::RecordLeave { .. } | Command::CancelLeave { .. } | Command::SaveRoster { .. } => {

@@ -206,12 +206,12 @@ impl FieldError {
 /// Whether a role may record receptions and file cases from them (the app's permission table
 /// says the same; asking here first lets a wrong role hear "not allowed" before "fix field X").
 pub fn may_receive(role: Role) -> bool {
-    matches!(role, Role::ReceptionOfficer | Role::Clerk)
+    zhixing_app::commands::may_do_intake(role)
 }
 
 /// Whether a role may accept a credit code with a wrong check digit, with a recorded reason.
 pub fn may_override_check_digit(role: Role) -> bool {
-    matches!(role, Role::ReceptionOfficer | Role::Clerk)
+    zhixing_app::commands::may_do_intake(role)
 }
 
 /// Today's date in Beijing: an instrument that takes effect later cannot be enforced yet.
@@ -962,12 +962,7 @@ pub struct LoadedReception {
 
 /// A record the actor may see; one outside their courts is "not found", like a missing one.
 pub async fn load_reception(app: &App, actor: &Actor, id: i64) -> AppResult<LoadedReception> {
-    let row = app
-        .store
-        .reception(id)
-        .await?
-        .filter(|r| actor.can_see_court(r.court_id))
-        .ok_or(AppError::NotFound)?;
+    let row = app.reception(actor, id).await?;
     let record: ReceptionInput =
         serde_json::from_str(&row.record).map_err(|e| AppError::Internal(e.to_string()))?;
     let court_name = app

@@ -313,8 +313,7 @@ async fn case_page(State(app): State<App>, s: PageSession, Path(raw): Path<Strin
             Ok(x) => x,
             Err(e) => return error_page(lang, &e, Some(user)),
         };
-    // Read after `case_detail` has checked that the case is within the user's courts.
-    let inquiries = match app.store.inquiry_tasks(case.id).await {
+    let inquiries = match app.inquiry_tasks(actor, case.id).await {
         Ok(rows) => rows
             .into_iter()
             .map(|t| InquiryItem {
@@ -324,7 +323,7 @@ async fn case_page(State(app): State<App>, s: PageSession, Path(raw): Path<Strin
                 completed_at: t.completed_at,
             })
             .collect(),
-        Err(e) => return error_page(lang, &AppError::from(e), Some(user)),
+        Err(e) => return error_page(lang, &e, Some(user)),
     };
     let assign = match app.assign_options(actor, case.id).await {
         Ok(a) => a,
