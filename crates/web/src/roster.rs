@@ -448,6 +448,20 @@ fn slots_of(raw: Option<&&str>) -> Result<u32, AppError> {
         })
 }
 
+/// A roster form post with a valid CSRF token: its fields, the week it names and that week's
+/// board as the app sees it now.
+async fn posted_week(
+    app: &App,
+    s: &PageSession,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<(Vec<(String, String)>, NaiveDate, RosterBoard), AppError> {
+    let pairs = checked_form(s, body)?;
+    let week = week_of(form_map(&pairs).get("week").map(|v| v.to_string()).as_ref())?;
+    let actor = &s.session.actor;
+    let board = app.roster_board(actor, actor.court_id, week).await?;
+    Ok((pairs, week, board))
+}
+
 async fn roster_generate(
     State(app): State<App>,
     s: PageSession,
@@ -455,19 +469,11 @@ async fn roster_generate(
 ) -> Response {
     let lang = s.lang;
     let actor = s.session.actor.clone();
-    let pairs = match checked_form(&s, body) {
-        Ok(p) => p,
+    let (pairs, week, board) = match posted_week(&app, &s, body).await {
+        Ok(x) => x,
         Err(e) => return error_page(lang, &e, Some(s.session.user)),
     };
     let f = form_map(&pairs);
-    let week = match week_of(f.get("week").map(|v| v.to_string()).as_ref()) {
-        Ok(w) => w,
-        Err(e) => return error_page(lang, &e, Some(s.session.user)),
-    };
-    let board = match app.roster_board(&actor, actor.court_id, week).await {
-        Ok(b) => b,
-        Err(e) => return error_page(lang, &e, Some(s.session.user)),
-    };
     let phone = f.get("duty_phone").map(|v| v.to_string());
     let slots = match slots_of(f.get("slots")) {
         Ok(n) => n,
@@ -546,19 +552,11 @@ async fn roster_save(
 ) -> Response {
     let lang = s.lang;
     let actor = s.session.actor.clone();
-    let pairs = match checked_form(&s, body) {
-        Ok(p) => p,
+    let (pairs, week, board) = match posted_week(&app, &s, body).await {
+        Ok(x) => x,
         Err(e) => return error_page(lang, &e, Some(s.session.user)),
     };
     let f = form_map(&pairs);
-    let week = match week_of(f.get("week").map(|v| v.to_string()).as_ref()) {
-        Ok(w) => w,
-        Err(e) => return error_page(lang, &e, Some(s.session.user)),
-    };
-    let board = match app.roster_board(&actor, actor.court_id, week).await {
-        Ok(b) => b,
-        Err(e) => return error_page(lang, &e, Some(s.session.user)),
-    };
     let version = f
         .get("version")
         .and_then(|v| v.trim().parse::<i64>().ok())
