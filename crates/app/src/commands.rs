@@ -16,7 +16,7 @@ use zhixing_domain::party::Party;
 use zhixing_domain::role::Role;
 use zhixing_domain::team::TeamKind;
 use zhixing_store::rows::CaseRow;
-use zhixing_store::{NewCase, NewEvent, NewParty, WriteTx};
+use zhixing_store::{NewCase, NewEvent, NewParty};
 
 use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
@@ -509,18 +509,13 @@ impl App {
             return Err(other_court());
         }
         let state = case_state(&row)?;
-        if state.locked && !action.allowed_when_locked() {
-            return Err(lifecycle::decide(&state, &action)
-                .err()
-                .map(AppError::from)
-                .unwrap_or(AppError::NotFound));
-        }
+        lifecycle::check_not_locked(&state, &action)?;
         if row.version != version {
             return Err(AppError::Conflict(
                 "案件已被他人修改，请刷新后重试 / the case was changed by someone else; reload and try again".into(),
             ));
         }
-        let action = self.resolve_names(&mut tx, &row, action).await?;
+        let action = self.resolve_names(&row, action).await?;
         let (next, happened) = lifecycle::decide(&state, &action)?;
         apply_state(&mut row, &next, tx.now);
         let new_version = tx.save_case(&row, version).await?;
@@ -543,12 +538,7 @@ impl App {
 
     /// Officers and teams are named by id in a command; check they belong to the case's court
     /// and fill in the names the timeline shows.
-    async fn resolve_names(
-        &self,
-        _tx: &mut WriteTx,
-        row: &CaseRow,
-        action: CaseAction,
-    ) -> AppResult<CaseAction> {
+    async fn resolve_names(&self, row: &CaseRow, action: CaseAction) -> AppResult<CaseAction> {
         Ok(match action {
             CaseAction::AssignOfficer {
                 officer_id, reason, ..

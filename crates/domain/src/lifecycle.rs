@@ -128,8 +128,9 @@ fn reason_required(reason: &str) -> DomainResult<String> {
     Ok(r.to_string())
 }
 
-/// Decides an action on a case in the given state.
-pub fn decide(state: &CaseState, action: &CaseAction) -> DomainResult<(CaseState, Vec<Happened>)> {
+/// A locked case accepts nothing but its unlocking. The pipeline asks this before anything
+/// else (even a stale version), so a locked case always answers "locked".
+pub fn check_not_locked(state: &CaseState, action: &CaseAction) -> DomainResult<()> {
     if state.locked && !action.allowed_when_locked() {
         return Err(refuse(
             "case.locked",
@@ -137,6 +138,12 @@ pub fn decide(state: &CaseState, action: &CaseAction) -> DomainResult<(CaseState
             "the case is locked; a higher level must unlock it first",
         ));
     }
+    Ok(())
+}
+
+/// Decides an action on a case in the given state.
+pub fn decide(state: &CaseState, action: &CaseAction) -> DomainResult<(CaseState, Vec<Happened>)> {
+    check_not_locked(state, action)?;
     if matches!(action, CaseAction::Archive) {
         if state.stage != Stage::Closed {
             return Err(refuse(
