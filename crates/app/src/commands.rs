@@ -498,6 +498,32 @@ impl App {
         action: CaseAction,
     ) -> AppResult<Outcome> {
         let mut tx = self.store.begin_write().await?;
+        let outcome = self
+            .case_action_in_tx(&mut tx, actor, cmd, case_id, Some(version), action)
+            .await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// The case part of the pipeline inside a caller's transaction, so that the scheduler can
+    /// lock many cases in one transaction by exactly the same steps. `version` `None` acts on
+    /// the case as it is now (the system's own actions); the caller commits. A refusal returns
+    /// before anything is written, so the transaction stays usable.
+    pub(crate) async fn case_action_in_tx(
+        &self,
+        tx: &mut zhixing_store::WriteTx,
+        actor: &Actor,
+        cmd: &Command,
+        case_id: i64,
+        version: Option<i64>,
+        action: CaseAction,
+    ) -> AppResult<Outcome> {
+        if !allowed_roles(cmd).contains(&actor.role) {
+            return Err(AppError::forbidden(
+                format!("{}无权办理此事项", actor.role.name_zh()),
+                format!("a {} may not do this", actor.role.name_en()),
+            ));
+        }
         let mut row = tx
             .case_for_update(case_id)
             .await?
@@ -510,6 +536,7 @@ impl App {
         }
         let state = case_state(&row)?;
         lifecycle::check_not_locked(&state, &action)?;
+        let version = version.unwrap_or(row.version);
         if row.version != version {
             return Err(AppError::Conflict(
                 "案件已被他人修改，请刷新后重试 / the case was changed by someone else; reload and try again".into(),
@@ -525,9 +552,8 @@ impl App {
             .map(|h| case_event(actor, row.court_id, case_id, now, h))
             .collect();
         let kinds: Vec<EventKind> = happened.iter().map(|h| h.kind).collect();
-        crate::nodes::react_in_tx(&mut tx, row.court_id, case_id, &kinds, next.suspended).await?;
+        crate::nodes::react_in_tx(tx, row.court_id, case_id, &kinds, next.suspended).await?;
         tx.append_events(&events).await?;
-        tx.commit().await?;
         Ok(Outcome {
             id: Some(case_id),
             version: Some(new_version),

@@ -14,6 +14,7 @@ mod db;
 mod intake;
 mod migrate;
 pub mod nodes;
+pub mod notifications;
 mod read;
 pub mod roster;
 pub mod rows;
