@@ -95,6 +95,24 @@ pub enum Command {
         user_id: i64,
         reason: String,
     },
+    /// The case's officer (or a judge or team leader of its court) asks for the unlock of a
+    /// case an overdue process node locked (解锁申请); the node's unlock level decides.
+    RequestUnlock {
+        case_id: i64,
+        reason: String,
+    },
+    /// The same asks for three more months on the six-month limit (延长执行期限).
+    RequestExtension {
+        case_id: i64,
+        reason: String,
+    },
+    /// An approver decides a request: an approved unlock sets the node's new deadline.
+    DecideNodeRequest {
+        request_id: i64,
+        approve: bool,
+        reason: String,
+        new_due_on: Option<chrono::NaiveDate>,
+    },
     /// An action on one case, against the version the user saw.
     Case {
         case_id: i64,
@@ -111,6 +129,8 @@ pub struct Outcome {
     pub case_number: Option<String>,
     /// For a reception record: the code the applicant registers with on the portal.
     pub binding_code: Option<String>,
+    /// For a node-definitions or working-calendar setting: the open node instances it moved.
+    pub recomputed: Option<crate::node_rules::RecomputeCounts>,
 }
 
 use Role::*;
@@ -136,6 +156,11 @@ pub fn allowed_roles(cmd: &Command) -> &'static [Role] {
         Command::RecordLeave { .. } | Command::CancelLeave { .. } | Command::SaveRoster { .. } => {
             crate::roster::ROSTER_MANAGERS
         }
+        Command::RequestUnlock { .. } | Command::RequestExtension { .. } => {
+            crate::unlock::REQUESTERS
+        }
+        // Each approver only at their level and court (`unlock::check_decider`).
+        Command::DecideNodeRequest { .. } => crate::unlock::APPROVERS,
         Command::Case { action, .. } => match action {
             CaseAction::AssignTeam { .. } => &[TeamLeader, BureauChief],
             CaseAction::AssignOfficer { .. } => &[TeamLeader, Judge, BureauChief],
@@ -169,6 +194,8 @@ fn may_write_court(actor: &Actor, court_id: i64, cmd: &Command) -> bool {
         | Command::SaveSetting { .. } => true,
         // An administrator manages the courts below; a bureau chief only their own staff.
         Command::DeactivateUser { .. } => actor.role == Administrator || actor.court_id == court_id,
+        // Approvers decide for the courts below; the level check says which.
+        Command::DecideNodeRequest { .. } => true,
         _ => actor.court_id == court_id,
     }
 }
@@ -259,23 +286,39 @@ impl App {
                     .save_court_setting(court_id, &key, &value, expected_version, actor.user_id)
                     .await?;
                 let payload: serde_json::Value = serde_json::from_str(&value).unwrap_or_default();
-                let ev = court_event(
-                    actor,
-                    court_id,
-                    tx.now,
-                    EventKind::SettingsChanged,
-                    json!({"key": key, "title": setting_title(&key), "version": version, "value": payload}),
-                );
+                let mut payload = json!({"key": key, "title": setting_title(&key), "version": version, "value": payload});
+                // Node definitions and calendars move the open instances they reach, in this
+                // transaction; the event says how many.
+                let recomputed = if crate::node_rules::is_node_rules_setting(&key) {
+                    let r = self
+                        .recompute_for_saved_setting(&mut tx, court_id, &key)
+                        .await?;
+                    payload["courts_recomputed"] = json!(r.courts);
+                    payload["instances_changed"] = json!(r.instances_changed);
+                    payload["status_changes"] = json!(r.status_changes);
+                    payload["newly_overdue"] = json!(r.newly_overdue);
+                    Some(r)
+                } else {
+                    None
+                };
+                let ev = court_event(actor, court_id, tx.now, EventKind::SettingsChanged, payload);
                 tx.append_events(&[ev]).await?;
                 tx.commit().await?;
+                if recomputed.is_some() {
+                    self.node_rules_changed();
+                }
                 Outcome {
                     version: Some(version),
+                    recomputed,
                     ..Default::default()
                 }
             }
             Command::RecordLeave { .. }
             | Command::CancelLeave { .. }
             | Command::SaveRoster { .. } => self.roster_command(actor, &cmd).await?,
+            Command::RequestUnlock { .. }
+            | Command::RequestExtension { .. }
+            | Command::DecideNodeRequest { .. } => self.node_request_command(actor, &cmd).await?,
             Command::DeactivateUser { user_id, reason } => {
                 self.deactivate_user(actor, &cmd, user_id, &reason).await?
             }
@@ -478,7 +521,7 @@ impl App {
             .iter()
             .filter_map(|e| EventKind::from_key(&e.kind))
             .collect();
-        crate::nodes::react_in_tx(&mut tx, f.court_id, case_id, &kinds, false).await?;
+        crate::nodes::react_in_tx(self, &mut tx, f.court_id, case_id, &kinds, false).await?;
         tx.append_events(&events).await?;
         tx.commit().await?;
         Ok(Outcome {
@@ -535,7 +578,9 @@ impl App {
             return Err(other_court());
         }
         let state = case_state(&row)?;
-        lifecycle::check_not_locked(&state, &action)?;
+        let lock_whitelist = self
+            .check_lock_in_tx(tx, cmd, &row, &state, &action)
+            .await?;
         let version = version.unwrap_or(row.version);
         if row.version != version {
             return Err(AppError::Conflict(
@@ -543,7 +588,7 @@ impl App {
             ));
         }
         let action = self.resolve_names(&row, action).await?;
-        let (next, happened) = lifecycle::decide(&state, &action)?;
+        let (next, happened) = lifecycle::decide_allowing(&state, &action, &lock_whitelist)?;
         apply_state(&mut row, &next, tx.now);
         let new_version = tx.save_case(&row, version).await?;
         let now = tx.now;
@@ -552,7 +597,7 @@ impl App {
             .map(|h| case_event(actor, row.court_id, case_id, now, h))
             .collect();
         let kinds: Vec<EventKind> = happened.iter().map(|h| h.kind).collect();
-        crate::nodes::react_in_tx(tx, row.court_id, case_id, &kinds, next.suspended).await?;
+        crate::nodes::react_in_tx(self, tx, row.court_id, case_id, &kinds, next.suspended).await?;
         tx.append_events(&events).await?;
         Ok(Outcome {
             id: Some(case_id),
@@ -787,6 +832,8 @@ pub fn setting_title(key: &str) -> &'static str {
     match key {
         crate::triage::TRIAGE_SETTING => "繁简分流规则",
         crate::triage::WEIGHTS_SETTING => "分案负荷权重",
+        crate::node_rules::NODES_SETTING => "流程节点期限",
+        crate::node_rules::CALENDAR_SETTING => "工作日历",
         _ => "本院设置",
     }
 }
@@ -801,6 +848,9 @@ impl App {
             }
             crate::triage::WEIGHTS_SETTING => {
                 zhixing_domain::assignment::LoadWeights::from_json(value)?;
+            }
+            crate::node_rules::NODES_SETTING | crate::node_rules::CALENDAR_SETTING => {
+                crate::node_rules::check_node_rules_setting(key, value)?;
             }
             other => {
                 return Err(AppError::invalid(

@@ -5,16 +5,21 @@
 
 pub mod actor;
 pub mod auth;
+pub mod case_nodes;
 pub mod commands;
 pub mod demo;
 pub mod error;
 pub mod intake;
+pub mod node_rules;
 pub mod nodes;
 pub mod queries;
 pub mod roster;
+pub mod scheduler;
 pub mod setup;
 pub mod staffing;
+pub mod supervision;
 pub mod triage;
+pub mod unlock;
 pub mod verify;
 pub mod views;
 
@@ -35,6 +40,9 @@ pub struct App {
     /// What filing needs to route and assign, per court (rules, weights, teams, staff, today's
     /// leave): read on every filing, changed by a few commands a month.
     directories: Arc<std::sync::Mutex<std::collections::HashMap<i64, Arc<triage::CourtDirectory>>>>,
+    /// Node definitions and working calendar in force, per court: read by every case
+    /// command, changed by a settings save (which clears it).
+    node_rules: Arc<std::sync::Mutex<node_rules::NodeRulesCache>>,
 }
 
 pub(crate) type FilterCache =
@@ -52,6 +60,7 @@ impl App {
             courts: Arc::new(RwLock::new(CourtTree::default())),
             filter_options: Arc::default(),
             directories: Arc::default(),
+            node_rules: Arc::default(),
         };
         app.reload_courts().await?;
         Ok(app)

@@ -1,8 +1,8 @@
 //! Process-node supervision (流程节点) wired to the store: the pipeline lets every case event
 //! `react` on the case's node instances in the command's own transaction, and the scheduler tick
 //! (`App::supervise_once`) looks only at instances whose next check has arrived, writes the
-//! bulletin (通报) and locks cases whose locking node is overdue — through `App::execute`, so the
-//! lock is an audited event like any other.
+//! bulletin (通报) and locks cases whose locking node is overdue — through the case pipeline, so
+//! the lock is an audited event like any other (the tick itself: [`crate::scheduler`]).
 
 use std::sync::OnceLock;
 
@@ -19,11 +19,8 @@ use crate::commands::Command;
 use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
 
-/// Due rows read per round of a tick.
-const TICK_BATCH: i64 = 500;
-
-/// The node definitions in force. Per-court definitions (a `node_definitions` court setting)
-/// are later work; until then every court supervises the defaults of RULES.md §3.
+/// The defaults of RULES.md §3 (demo data replays with them). A court supervises its own
+/// definitions: [`App::node_rules`](crate::App::node_rules).
 pub fn node_set() -> &'static NodeSet {
     static SET: OnceLock<NodeSet> = OnceLock::new();
     SET.get_or_init(NodeSet::defaults)
@@ -70,6 +67,8 @@ pub fn from_row(r: &NodeRow) -> AppResult<NodeInstance> {
         status: NodeStatus::from_key(&r.status).ok_or_else(|| {
             AppError::Internal(format!("stored node status \"{}\" is unknown", r.status))
         })?,
+        extension_months: u32::try_from(r.extension_months).unwrap_or(0),
+        deadline_override: parse_opt(&r.deadline_override)?,
     })
 }
 
@@ -94,6 +93,8 @@ pub fn to_row(
         cancelled_on: i.cancelled_on.map(day),
         status: i.status.key().to_string(),
         next_check_on: next_check_on.map(day),
+        extension_months: i64::from(i.extension_months),
+        deadline_override: i.deadline_override.map(day),
     }
 }
 
@@ -116,13 +117,15 @@ fn settle(mut inst: NodeInstance, today: NaiveDate) -> (NodeInstance, Option<Nai
 /// transaction. `suspended` is the case's state after the command: a pausing node opened while
 /// the case is suspended starts paused.
 pub(crate) async fn react_in_tx(
+    app: &App,
     tx: &mut WriteTx,
     court_id: i64,
     case_id: i64,
     kinds: &[EventKind],
     suspended: bool,
 ) -> AppResult<()> {
-    let defs = node_set();
+    let rules = app.node_rules_in_tx(tx, court_id).await?;
+    let defs = &rules.set;
     if !kinds.iter().any(|k| {
         defs.nodes
             .iter()
@@ -139,7 +142,7 @@ pub(crate) async fn react_in_tx(
     let mut insts = rows.iter().map(from_row).collect::<AppResult<Vec<_>>>()?;
     let mut dirty = vec![false; insts.len()];
     for kind in kinds {
-        let changes = node::react(defs, &insts, *kind, today, case_id, calendar())?;
+        let changes = node::react(defs, &insts, *kind, today, case_id, &rules.calendar)?;
         for mut c in changes {
             if c.kind == NodeChangeKind::Opened
                 && suspended
@@ -185,7 +188,7 @@ pub struct TickReport {
 }
 
 /// The system acting as supervisor: locks are audited under this name.
-fn supervision_actor(app: &App) -> Actor {
+pub(crate) fn supervision_actor(app: &App) -> Actor {
     Actor {
         role: Role::Supervisor,
         display_name: "系统（流程节点监管）".into(),
@@ -196,109 +199,52 @@ fn supervision_actor(app: &App) -> Actor {
 impl App {
     /// One scheduler tick for `today` (a Beijing date): reads only instances whose
     /// `next_check_on` has arrived, brings their status up to `today`, writes warning and
-    /// overdue bulletins once, locks cases whose locking node is overdue (as the system, through
-    /// `execute`), and stores each instance's status and next check.
+    /// overdue bulletins and notifications once, locks cases whose locking node is overdue (as
+    /// the system, through the case pipeline), and stores each instance's status and next
+    /// check — a batch of due rows per transaction, under the lease `supervision` (see
+    /// [`crate::scheduler`]). Nothing happens, and the report is empty, while another process
+    /// holds the lease.
     pub async fn supervise_once(&self, today: NaiveDate) -> AppResult<TickReport> {
-        let defs = node_set();
-        let today_s = day(today);
-        let actor = supervision_actor(self);
-        let mut report = TickReport::default();
-        loop {
-            let rows = self.store.nodes_due(&today_s, TICK_BATCH).await?;
-            if rows.is_empty() {
-                break;
-            }
-            let mut progressed = false;
-            let mut updates = Vec::with_capacity(rows.len());
-            for row in rows {
-                report.examined += 1;
-                let inst = from_row(&row)?;
-                let fresh = inst.refresh(today);
-                let was = inst.status;
-                let mut bulletins: Vec<&'static str> = Vec::new();
-                if fresh.status == NodeStatus::Warning
-                    && !matches!(was, NodeStatus::Warning | NodeStatus::Overdue)
-                {
-                    bulletins.push("warning");
-                }
-                if fresh.status == NodeStatus::Overdue && was != NodeStatus::Overdue {
-                    bulletins.push("overdue");
-                    if let Some(def) = defs.get(&row.node_key).filter(|d| d.lock_on_overdue) {
-                        if self.lock_for_node(&actor, &row, def).await? {
-                            bulletins.push("locked");
-                        }
-                    }
-                }
-                let next = fresh.next_check_on(today);
-                updates.push((
-                    row.clone(),
-                    to_row(row.id, row.court_id, &fresh, next),
-                    bulletins,
-                ));
-            }
-            let mut tx = self.store.begin_write().await?;
-            for (before, after, bulletins) in updates {
-                // Changed by a command since it was read: the command's record stands, and the
-                // row comes back if it is still due.
-                if tx.node_by_id(before.id).await?.as_ref() != Some(&before) {
-                    continue;
-                }
-                progressed = true;
-                tx.update_node(&after).await?;
-                for kind in bulletins {
-                    match kind {
-                        "warning" => report.warnings += 1,
-                        "overdue" => report.overdue += 1,
-                        _ => report.locked += 1,
-                    }
-                    tx.insert_bulletin(
-                        after.court_id,
-                        after.case_id,
-                        &after.node_key,
-                        kind,
-                        &after.due_on,
-                    )
-                    .await?;
-                }
-            }
-            tx.commit().await?;
-            if !progressed {
-                break;
-            }
-        }
-        Ok(report)
+        Ok(self
+            .supervise_tick(today)
+            .await?
+            .map(|s| s.report)
+            .unwrap_or_default())
     }
 
-    /// Locks the case of an overdue locking node unless it is locked already (or closed).
-    /// Returns whether it locked.
-    async fn lock_for_node(
+    /// Locks the case of an overdue locking node inside the scheduler's transaction, through
+    /// the same steps as any case command (an audited `case_locked` event), unless the rules
+    /// refuse (locked already, closed). Returns whether it locked.
+    pub(crate) async fn lock_for_node(
         &self,
+        tx: &mut WriteTx,
         actor: &Actor,
         row: &NodeRow,
-        def: &node::NodeDefinition,
+        name_zh: &str,
+        unlock_zh: &str,
     ) -> AppResult<bool> {
-        let Some(case) = self.store.case_by_id(row.case_id).await? else {
-            return Ok(false);
-        };
-        if case.locked != 0 || matches!(case.stage.as_str(), "closed" | "archived") {
-            return Ok(false);
-        }
         let reason = format!(
-            "流程节点「{}」已超期（应于 {} 前完成），需经{}审批解锁",
-            def.name_zh,
-            row.due_on,
-            def.unlock_level.name_zh()
+            "流程节点「{name_zh}」已超期（应于 {} 前完成），需经{unlock_zh}审批解锁",
+            row.due_on
         );
+        let action = CaseAction::Lock { reason };
         let cmd = Command::Case {
-            case_id: case.id,
-            version: case.version,
-            action: CaseAction::Lock { reason },
+            case_id: row.case_id,
+            version: 0,
+            action: action.clone(),
         };
-        match self.execute(actor, cmd).await {
+        match self
+            .case_action_in_tx(tx, actor, &cmd, row.case_id, None, action)
+            .await
+        {
             Ok(_) => Ok(true),
             // Refused by the rules (e.g. locked meanwhile): nothing to do.
             Err(AppError::Invalid(e)) => {
-                tracing::warn!(case_id = case.id, code = e.code, "supervision did not lock");
+                tracing::warn!(
+                    case_id = row.case_id,
+                    code = e.code,
+                    "supervision did not lock"
+                );
                 Ok(false)
             }
             Err(e) => Err(e),

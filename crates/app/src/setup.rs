@@ -169,7 +169,16 @@ pub struct CityCourt {
 pub async fn ensure_city(app: &App, given_names: &[&str]) -> AppResult<Vec<CityCourt>> {
     let password_hash = crate::auth::hash_password(DEMO_PASSWORD)?;
     let mut sys = Actor::system(app);
-    ensure_court(app, &mut sys, "豫", "河南省高级人民法院").await?;
+    let (high, high_created) = ensure_court(app, &mut sys, "豫", "河南省高级人民法院").await?;
+    if high_created {
+        // The high court decides further extensions of the six-month limit.
+        for (username, name, role) in [
+            ("hn_supervisor", "孙监督", Role::Supervisor),
+            ("hn_yz", "钱院长", Role::President),
+        ] {
+            add_user(app, &sys, high, None, username, name, role, &password_hash).await?;
+        }
+    }
     let (mid, created) = ensure_court(app, &mut sys, "豫08", "焦作市中级人民法院").await?;
     let mut name_i = 0usize;
     let mut next_name = || {
@@ -182,6 +191,7 @@ pub async fn ensure_city(app: &App, given_names: &[&str]) -> AppResult<Vec<CityC
             ("admin", "管理员", Role::Administrator),
             ("jz_supervisor", "冯监督", Role::Supervisor),
             ("jz_chief", "王局长", Role::BureauChief),
+            ("jz_yz", "赵院长", Role::President),
         ] {
             add_user(app, &sys, mid, None, username, name, role, &password_hash).await?;
         }
@@ -275,6 +285,24 @@ async fn seed_court_staff(
         )
         .await?;
     }
+    // The court president (院长) approves the first extension of the six-month limit; named
+    // apart from the drawn names so that the other staff keep theirs.
+    const PRESIDENTS: [&str; 5] = ["周院长", "吴院长", "郑院长", "陈院长", "褚院长"];
+    let n = JIAOZUO
+        .iter()
+        .position(|p| p.code == plan.code)
+        .unwrap_or(0);
+    add_user(
+        app,
+        sys,
+        court_id,
+        None,
+        &format!("{s}_yz"),
+        PRESIDENTS[n % PRESIDENTS.len()],
+        Role::President,
+        password_hash,
+    )
+    .await?;
     for (i, (kind, team_name)) in plan.teams.iter().enumerate() {
         let team = app
             .execute(

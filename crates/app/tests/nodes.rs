@@ -188,18 +188,11 @@ async fn the_scheduler_warns_bulletins_and_locks_once() {
         kinds.sort();
         assert_eq!(kinds, ["locked", "overdue", "warning"], "{label}");
 
-        // Locked: ordinary work is refused.
+        // Locked: ordinary work is refused (recording inquiry results is whitelisted).
         assert_eq!(
-            act(
-                &app,
-                "mz_clerk",
-                id,
-                CaseAction::RecordInquiry {
-                    summary: "未查询到财产".into()
-                }
-            )
-            .await
-            .unwrap_err(),
+            act(&app, "mz_clerk", id, CaseAction::IssueNotice)
+                .await
+                .unwrap_err(),
             "case.locked",
             "{label}"
         );

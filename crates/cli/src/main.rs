@@ -51,6 +51,10 @@ enum Cmd {
         /// How many demo cases `--demo` creates.
         #[arg(long, default_value_t = 3000)]
         demo_cases: usize,
+        /// Run a process-node supervision tick at start and then every N seconds (0: never).
+        /// Several servers on one database share the work through a lease.
+        #[arg(long, env = "ZHIXING_SUPERVISE_EVERY", default_value_t = 60)]
+        supervise_every: u64,
     },
     /// Create the demo city: 焦作 intermediate court, ten basic courts, staff and N cases.
     Demo {
@@ -85,7 +89,7 @@ enum Cmd {
     Supervise {
         #[command(flatten)]
         db: DbArg,
-        /// Run one tick and exit (for cron). Required: the background task is later work.
+        /// Run one tick and exit (for cron). Required: `serve` runs ticks in the background.
         #[arg(long)]
         once: bool,
         /// The day to supervise for (YYYY-MM-DD, Beijing); default today.
@@ -165,11 +169,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             addr,
             demo,
             demo_cases,
+            supervise_every,
         } => {
             let app = open(&db).await?;
             if demo && app.store.count_cases().await? == 0 {
                 eprintln!("正在生成演示数据 / creating demo data ({demo_cases} cases)…");
                 demo_data(&app, demo_cases, 2024).await?;
+            }
+            if supervise_every > 0 {
+                tokio::spawn(zhixing_app::scheduler::run_supervision(
+                    app.clone(),
+                    std::time::Duration::from_secs(supervise_every),
+                ));
             }
             zhixing_web::serve(app, &addr).await?;
         }
@@ -237,16 +248,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let app = open(&db).await?;
             let started = std::time::Instant::now();
-            let r = app
-                .supervise_once(today)
+            let Some(s) = app
+                .supervise_tick(today)
                 .await
-                .map_err(|e| anyhow!("{e}"))?;
+                .map_err(|e| anyhow!("{e}"))?
+            else {
+                println!(
+                    "另一进程正在执行流程节点监管，本次跳过 / another process holds the supervision lease; nothing done"
+                );
+                return Ok(ExitCode::SUCCESS);
+            };
+            let r = s.report;
             println!(
-                "流程节点监管 / supervision tick for {today}: 检查 examined {} · 预警 warnings {} · 超期 overdue {} · 锁定 locked {} ({:.3}s)",
+                "流程节点监管 / supervision tick for {today}: 检查 examined {} · 预警 warnings {} · 超期 overdue {} · 锁定 locked {} · 提醒 notifications {} ({:.3}s)",
                 r.examined,
                 r.warnings,
                 r.overdue,
                 r.locked,
+                s.notifications,
                 started.elapsed().as_secs_f64()
             );
         }

@@ -414,6 +414,280 @@ impl WorkingCalendar {
     }
 }
 
+/// The earliest and latest years a court may override: anything else is a typing mistake.
+pub const OVERRIDE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+/// The most override days one court keeps.
+pub const MAX_OVERRIDE_DAYS: usize = 3_000;
+const MAX_OVERRIDE_NAME: usize = 40;
+
+/// One date a court changes on top of the official schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OverrideDay {
+    pub date: NaiveDate,
+    /// `holiday` (a rest day), `workday` (a working day) or `ordinary` (the plain week decides,
+    /// removing an official entry).
+    pub kind: DayKind,
+    /// Shown as the reason, e.g. `元旦`; empty for a generic name.
+    pub name: String,
+}
+
+impl OverrideDay {
+    /// The name shown for the day: its own, or a generic one.
+    pub fn shown_name(&self) -> &str {
+        if !self.name.trim().is_empty() {
+            return self.name.trim();
+        }
+        match self.kind {
+            DayKind::Holiday => "本院设定的休息日",
+            DayKind::Workday => "本院设定的工作日",
+            DayKind::Ordinary => "",
+        }
+    }
+}
+
+/// A court's changes to the official State Council schedule, stored as its `working_calendar`
+/// setting: `{"makeup": "working"|"rest", "days": [{"date": "2027-01-01", "kind":
+/// "holiday"|"workday"|"ordinary", "name": "元旦"}]}`. Both fields may be left out (make-up
+/// days count as working, no days changed).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct CalendarOverrides {
+    pub makeup: MakeupTreatment,
+    /// One entry per date, in date order (after [`CalendarOverrides::from_json`]).
+    pub days: Vec<OverrideDay>,
+}
+
+fn overrides_json_error(detail: impl std::fmt::Display) -> DomainError {
+    DomainError::new(
+        "calendar.json",
+        format!("工作日历设置格式错误：{detail}"),
+        format!("the working-calendar setting is malformed: {detail}"),
+    )
+}
+
+impl MakeupTreatment {
+    pub fn key(self) -> &'static str {
+        match self {
+            MakeupTreatment::Working => "working",
+            MakeupTreatment::Rest => "rest",
+        }
+    }
+
+    pub fn from_key(s: &str) -> DomainResult<Self> {
+        match s.trim() {
+            "working" => Ok(MakeupTreatment::Working),
+            "rest" => Ok(MakeupTreatment::Rest),
+            other => Err(DomainError::new(
+                "calendar.makeup",
+                format!("调休上班日的计算方式「{other}」无效，应为 working（计为工作日）或 rest（按休息日）"),
+                format!("make-up treatment \"{other}\" is invalid; expected working or rest"),
+            )),
+        }
+    }
+}
+
+/// Reads a date typed by an administrator, naming it when it does not exist ("2027-02-30").
+pub fn parse_override_date(raw: &str) -> DomainResult<NaiveDate> {
+    let t = raw.trim();
+    let date = NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
+        DomainError::new(
+            "calendar.date",
+            format!("「{t}」不是有效日期（应为 YYYY-MM-DD，且该日须存在，如 2027-01-01）"),
+            format!(
+                "\"{t}\" is not a valid date (YYYY-MM-DD, and the day must exist, e.g. 2027-01-01)"
+            ),
+        )
+    })?;
+    if !OVERRIDE_YEARS.contains(&date.year()) {
+        return Err(DomainError::new(
+            "calendar.year_range",
+            format!(
+                "{date} 超出可设置的年份范围（{}–{} 年）",
+                OVERRIDE_YEARS.start(),
+                OVERRIDE_YEARS.end()
+            ),
+            format!(
+                "{date} is outside the years that may be set ({}–{})",
+                OVERRIDE_YEARS.start(),
+                OVERRIDE_YEARS.end()
+            ),
+        ));
+    }
+    Ok(date)
+}
+
+impl CalendarOverrides {
+    /// Parses and validates the stored or uploaded JSON; the result is sorted by date with
+    /// repeats of the same entry merged.
+    pub fn from_json(text: &str) -> DomainResult<Self> {
+        use serde_json::Value;
+        let v: Value = serde_json::from_str(text).map_err(overrides_json_error)?;
+        let Value::Object(map) = v else {
+            return Err(overrides_json_error(
+                "应为 JSON 对象 / expected a JSON object",
+            ));
+        };
+        let mut out = CalendarOverrides::default();
+        for (k, val) in &map {
+            match k.as_str() {
+                "makeup" => {
+                    let s = val.as_str().ok_or_else(|| {
+                        overrides_json_error("makeup 应为字符串 / makeup must be a string")
+                    })?;
+                    out.makeup = MakeupTreatment::from_key(s)?;
+                }
+                "days" => {
+                    let list = val.as_array().ok_or_else(|| {
+                        overrides_json_error("days 应为数组 / days must be an array")
+                    })?;
+                    if list.len() > MAX_OVERRIDE_DAYS {
+                        return Err(DomainError::new(
+                            "calendar.too_many",
+                            format!("最多设置 {MAX_OVERRIDE_DAYS} 个日期，现有 {} 个", list.len()),
+                            format!(
+                                "at most {MAX_OVERRIDE_DAYS} days may be set; got {}",
+                                list.len()
+                            ),
+                        ));
+                    }
+                    for (i, item) in list.iter().enumerate() {
+                        out.days.push(Self::day_of_json(i, item)?);
+                    }
+                }
+                other => {
+                    return Err(overrides_json_error(format!(
+                        "未知字段「{other}」（只允许 makeup、days） / unknown field \"{other}\" (only makeup and days)"
+                    )))
+                }
+            }
+        }
+        out.validate()?;
+        Ok(out.normalized())
+    }
+
+    fn day_of_json(i: usize, item: &serde_json::Value) -> DomainResult<OverrideDay> {
+        let n = i + 1;
+        let obj = item.as_object().ok_or_else(|| {
+            overrides_json_error(format!(
+                "days 第 {n} 项应为对象 / days item {n} must be an object"
+            ))
+        })?;
+        let text = |key: &str| obj.get(key).and_then(|v| v.as_str());
+        if let Some(other) = obj
+            .keys()
+            .find(|k| !matches!(k.as_str(), "date" | "kind" | "name"))
+        {
+            return Err(overrides_json_error(format!(
+                "days 第 {n} 项有未知字段「{other}」 / days item {n} has an unknown field \"{other}\""
+            )));
+        }
+        let date = parse_override_date(text("date").ok_or_else(|| {
+            overrides_json_error(format!(
+                "days 第 {n} 项缺少日期 date / days item {n} has no date"
+            ))
+        })?)?;
+        let kind = DayKind::from_key(text("kind").unwrap_or("")).map_err(|e| {
+            DomainError::new(
+                e.code,
+                format!("{date}：{}", e.zh),
+                format!("{date}: {}", e.en),
+            )
+        })?;
+        let name = text("name").unwrap_or("").trim().to_string();
+        if name.chars().count() > MAX_OVERRIDE_NAME {
+            return Err(DomainError::new(
+                "calendar.name_too_long",
+                format!("{date} 的名称不能超过 {MAX_OVERRIDE_NAME} 个字"),
+                format!("the name of {date} may not exceed {MAX_OVERRIDE_NAME} characters"),
+            ));
+        }
+        Ok(OverrideDay { date, kind, name })
+    }
+
+    /// Refuses a date given twice with different kinds (both holiday and working day above
+    /// all), naming the date.
+    pub fn validate(&self) -> DomainResult<()> {
+        let mut seen: BTreeMap<NaiveDate, DayKind> = BTreeMap::new();
+        for d in &self.days {
+            if !OVERRIDE_YEARS.contains(&d.date.year()) {
+                return Err(parse_override_date(&d.date.to_string()).unwrap_err());
+            }
+            match seen.insert(d.date, d.kind) {
+                Some(k) if k == d.kind => {}
+                Some(k) => {
+                    let pair = [k, d.kind];
+                    if pair.contains(&DayKind::Holiday) && pair.contains(&DayKind::Workday) {
+                        return Err(conflict(d.date));
+                    }
+                    return Err(DomainError::new(
+                        "calendar.duplicate",
+                        format!(
+                            "{} 重复设置且类型不同（{} 与 {}），请只保留一项",
+                            d.date,
+                            k.key(),
+                            d.kind.key()
+                        ),
+                        format!(
+                            "{} is given twice with different kinds ({} and {}); keep one",
+                            d.date,
+                            k.key(),
+                            d.kind.key()
+                        ),
+                    ));
+                }
+                None => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Sorted by date, one entry per date (the last name of a repeated entry wins).
+    pub fn normalized(mut self) -> Self {
+        let mut by_date: BTreeMap<NaiveDate, OverrideDay> = BTreeMap::new();
+        for d in self.days.drain(..) {
+            by_date.insert(d.date, d);
+        }
+        self.days = by_date.into_values().collect();
+        self
+    }
+
+    /// Pretty JSON, as stored per court.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("calendar overrides always serialize")
+    }
+
+    /// `base` (normally the official schedule) with these changes.
+    pub fn apply(&self, base: &WorkingCalendar) -> WorkingCalendar {
+        let mut cal = base.clone();
+        cal.set_makeup_treatment(self.makeup);
+        for d in &self.days {
+            cal.set_named(d.date, d.kind, d.shown_name());
+        }
+        cal
+    }
+
+    /// The entry for `date`, if the court set one.
+    pub fn day(&self, date: NaiveDate) -> Option<&OverrideDay> {
+        self.days.iter().find(|d| d.date == date)
+    }
+
+    /// These overrides with `date` set to `kind` (replacing what the court had set for it).
+    pub fn with_day(mut self, date: NaiveDate, kind: DayKind, name: impl Into<String>) -> Self {
+        self.days.retain(|d| d.date != date);
+        self.days.push(OverrideDay {
+            date,
+            kind,
+            name: name.into().trim().to_string(),
+        });
+        self.normalized()
+    }
+
+    /// These overrides without the court's entry for `date`.
+    pub fn without_day(mut self, date: NaiveDate) -> Self {
+        self.days.retain(|d| d.date != date);
+        self
+    }
+}
+
 fn conflict(date: NaiveDate) -> DomainError {
     DomainError::new(
         "calendar.conflict",
@@ -568,5 +842,93 @@ mod tests {
         assert!(!i.working);
         assert!(!i.year_covered);
         assert_eq!(i.reason, DayReason::Weekend);
+    }
+}
+
+#[cfg(test)]
+mod override_tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn overrides_parse_apply_and_round_trip() {
+        let o = CalendarOverrides::from_json(
+            r#"{"makeup":"rest","days":[
+                {"date":"2027-01-01","kind":"holiday","name":"元旦"},
+                {"date":"2025-03-03","kind":"holiday"},
+                {"date":"2025-10-08","kind":"workday","name":"本院值班"},
+                {"date":"2025-09-28","kind":"ordinary"},
+                {"date":"2027-01-01","kind":"holiday","name":"元旦"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(o.makeup, MakeupTreatment::Rest);
+        assert_eq!(o.days.len(), 4, "repeats merged");
+        assert_eq!(o.days[0].date, d(2025, 3, 3), "sorted");
+        let cal = o.apply(WorkingCalendar::official_ref());
+        assert!(!cal.is_working_day(d(2027, 1, 1)));
+        assert!(!cal.is_working_day(d(2025, 3, 3)));
+        assert_eq!(cal.entry(d(2025, 3, 3)).unwrap().1, "本院设定的休息日");
+        assert!(cal.is_working_day(d(2025, 10, 8)));
+        // The make-up Sunday became ordinary: a rest day.
+        assert!(!cal.is_working_day(d(2025, 9, 28)));
+        // Make-up days the court keeps as rest.
+        assert!(!cal.is_working_day(d(2025, 10, 11)));
+        assert_eq!(CalendarOverrides::from_json(&o.to_json()).unwrap(), o);
+        // Empty and defaults.
+        let none = CalendarOverrides::from_json("{}").unwrap();
+        assert_eq!(none, CalendarOverrides::default());
+        assert_eq!(
+            none.apply(WorkingCalendar::official_ref()),
+            WorkingCalendar::official()
+        );
+        let o = o
+            .with_day(d(2025, 3, 3), DayKind::Workday, " x ")
+            .without_day(d(2027, 1, 1));
+        assert_eq!(o.day(d(2025, 3, 3)).unwrap().kind, DayKind::Workday);
+        assert!(o.day(d(2027, 1, 1)).is_none());
+    }
+
+    #[test]
+    fn overrides_refuse_bad_input_naming_the_date() {
+        let e =
+            CalendarOverrides::from_json(r#"{"days":[{"date":"2027-02-30","kind":"holiday"}]}"#)
+                .unwrap_err();
+        assert_eq!(e.code, "calendar.date");
+        assert!(
+            e.zh.contains("2027-02-30") && e.en.contains("2027-02-30"),
+            "{e}"
+        );
+        let e = CalendarOverrides::from_json(
+            r#"{"days":[{"date":"2027-01-01","kind":"holiday"},{"date":"2027-01-01","kind":"workday"}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "calendar.conflict");
+        assert!(
+            e.zh.contains("2027-01-01") && e.en.contains("2027-01-01"),
+            "{e}"
+        );
+        let e = CalendarOverrides::from_json(
+            r#"{"days":[{"date":"2027-01-01","kind":"holiday"},{"date":"2027-01-01","kind":"ordinary"}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "calendar.duplicate");
+        let e =
+            CalendarOverrides::from_json(r#"{"days":[{"date":"2027-01-04","kind":"vacation"}]}"#)
+                .unwrap_err();
+        assert_eq!(e.code, "calendar.kind");
+        assert!(e.zh.contains("2027-01-04"), "{e}");
+        for bad in [
+            "[]",
+            "not json",
+            r#"{"makeup":"sometimes"}"#,
+            r#"{"day":[]}"#,
+            r#"{"days":[{"date":"1900-01-01","kind":"holiday"}]}"#,
+            r#"{"days":[{"kind":"holiday"}]}"#,
+        ] {
+            assert!(CalendarOverrides::from_json(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -61,6 +61,12 @@ event_kinds! {
     CaseArchived => "case_archived", "归档", "archived the case";
     CaseLocked => "case_locked", "锁定案件", "locked the case";
     CaseUnlocked => "case_unlocked", "解锁案件", "unlocked the case";
+    UnlockRequested => "unlock_requested", "申请解锁", "requested unlocking";
+    UnlockApproved => "unlock_approved", "批准解锁", "approved unlocking";
+    UnlockRefused => "unlock_refused", "不予解锁", "refused unlocking";
+    ExtensionRequested => "extension_requested", "申请延长执行期限", "requested an extension of the time limit";
+    ExtensionApproved => "extension_approved", "批准延长执行期限", "approved an extension of the time limit";
+    ExtensionRefused => "extension_refused", "不予延长执行期限", "refused an extension of the time limit";
 }
 
 fn s<'a>(p: &'a Value, key: &str) -> &'a str {
@@ -133,6 +139,29 @@ impl EventKind {
             EventKind::CaseSuspended | EventKind::CaseLocked | EventKind::CaseUnlocked => {
                 s(p, "reason").to_string()
             }
+            EventKind::UnlockRequested | EventKind::ExtensionRequested => format!(
+                "流程节点「{}」，由{}审批；理由：{}",
+                s(p, "node_name"),
+                s(p, "level_name"),
+                s(p, "reason")
+            ),
+            EventKind::UnlockApproved => match s(p, "reason") {
+                "" => format!("新的期限 {}", s(p, "new_due_on")),
+                why => format!("新的期限 {}（{why}）", s(p, "new_due_on")),
+            },
+            EventKind::ExtensionApproved => match s(p, "reason") {
+                "" => format!(
+                    "延长 {} 个月，期限至 {}",
+                    p.get("months").and_then(Value::as_i64).unwrap_or(0),
+                    s(p, "new_due_on")
+                ),
+                why => format!(
+                    "延长 {} 个月，期限至 {}（{why}）",
+                    p.get("months").and_then(Value::as_i64).unwrap_or(0),
+                    s(p, "new_due_on")
+                ),
+            },
+            EventKind::UnlockRefused | EventKind::ExtensionRefused => s(p, "reason").to_string(),
             EventKind::UserCreated => format!("{}（{}）", s(p, "display_name"), s(p, "username")),
             EventKind::TeamCreated | EventKind::CourtRegistered => s(p, "name").to_string(),
             EventKind::SettingsChanged => s(p, "title").to_string(),
@@ -182,6 +211,19 @@ impl EventKind {
             EventKind::CaseClosed => crate::case::ClosingMode::from_key(s(p, "mode"))
                 .map(|m| m.key().to_string())
                 .unwrap_or_default(),
+            EventKind::UnlockRequested | EventKind::ExtensionRequested => format!(
+                "process node \"{}\", to be decided by {}; reason: {}",
+                s(p, "node_name_en"),
+                s(p, "level_name_en"),
+                s(p, "reason")
+            ),
+            EventKind::UnlockApproved => format!("new deadline {}", s(p, "new_due_on")),
+            EventKind::ExtensionApproved => format!(
+                "{} more month(s), due {}",
+                p.get("months").and_then(Value::as_i64).unwrap_or(0),
+                s(p, "new_due_on")
+            ),
+            EventKind::UnlockRefused | EventKind::ExtensionRefused => s(p, "reason").to_string(),
             EventKind::UserCreated => s(p, "username").to_string(),
             EventKind::RosterSaved => format!(
                 "week of {}, version {}, duty phone {}",
@@ -244,6 +286,29 @@ mod tests {
         assert_eq!(
             EventKind::FundsReceived.describe_zh(&json!({"amount_fen": 138_000_000})),
             "案款到账：1,380,000.00 元"
+        );
+        let asked = json!({"node_name": "执行期限（结案）", "node_name_en": "Conclude the case",
+            "level_name": "中级人民法院", "level_name_en": "the intermediate court",
+            "reason": "财产拍卖中"});
+        assert_eq!(
+            EventKind::UnlockRequested.describe_zh(&asked),
+            "申请解锁：流程节点「执行期限（结案）」，由中级人民法院审批；理由：财产拍卖中"
+        );
+        assert!(EventKind::UnlockRequested
+            .describe_en(&asked)
+            .contains("the intermediate court"));
+        assert_eq!(
+            EventKind::UnlockApproved.describe_zh(&json!({"new_due_on": "2026-07-01"})),
+            "批准解锁：新的期限 2026-07-01"
+        );
+        assert_eq!(
+            EventKind::ExtensionApproved
+                .describe_zh(&json!({"months": 3, "new_due_on": "2026-10-09", "reason": "同意"})),
+            "批准延长执行期限：延长 3 个月，期限至 2026-10-09（同意）"
+        );
+        assert_eq!(
+            EventKind::ExtensionRefused.describe_en(&json!({"reason": "理由不足"})),
+            "refused an extension of the time limit: 理由不足"
         );
     }
 }

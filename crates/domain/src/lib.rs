@@ -22,5 +22,6 @@ pub mod role;
 pub mod roster;
 pub mod team;
 pub mod triage;
+pub mod unlock;
 
 pub use error::{DomainError, DomainResult};

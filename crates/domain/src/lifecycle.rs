@@ -88,10 +88,48 @@ impl CaseAction {
         }
     }
 
-    /// A locked case accepts nothing but its unlocking (流程节点超期锁死).
+    /// A locked case accepts its unlocking whatever the court's whitelist says (流程节点超期锁死).
     pub fn allowed_when_locked(&self) -> bool {
         matches!(self, CaseAction::Unlock { .. })
     }
+}
+
+/// Every action's key with its name in Chinese and English, as messages name it (e.g. what a
+/// locked case still allows) and as a court's lock whitelist lists it.
+pub const ACTION_NAMES: &[(&str, &str, &str)] = &[
+    ("assign_team", "变更办案团队", "changing the team"),
+    (
+        "assign_officer",
+        "分案、改派承办人",
+        "assigning the officer",
+    ),
+    (
+        "issue_notice",
+        "发出执行通知书",
+        "issuing the enforcement notice",
+    ),
+    ("move_stage", "变更办理阶段", "changing the stage"),
+    ("suspend", "中止执行", "suspending"),
+    ("resume", "恢复执行", "resuming"),
+    ("lock", "锁定案件", "locking"),
+    ("unlock", "解锁案件", "unlocking"),
+    (
+        "record_inquiry",
+        "录入查控结果",
+        "recording inquiry results",
+    ),
+    ("receive_funds", "登记到账案款", "recording funds received"),
+    ("disburse_funds", "发放案款", "paying out funds"),
+    ("close", "结案", "closing"),
+    ("archive", "归档", "archiving"),
+];
+
+/// The Chinese and English name of an action key, if it is one.
+pub fn action_name(key: &str) -> Option<(&'static str, &'static str)> {
+    ACTION_NAMES
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, zh, en)| (*zh, *en))
 }
 
 /// An event the decision produced, before the store chains it.
@@ -128,10 +166,17 @@ fn reason_required(reason: &str) -> DomainResult<String> {
     Ok(r.to_string())
 }
 
-/// A locked case accepts nothing but its unlocking. The pipeline asks this before anything
-/// else (even a stale version), so a locked case always answers "locked".
-pub fn check_not_locked(state: &CaseState, action: &CaseAction) -> DomainResult<()> {
-    if state.locked && !action.allowed_when_locked() {
+/// A locked case accepts its unlocking and the actions of the court's lock whitelist (action
+/// keys, e.g. `receive_funds`), nothing else. The pipeline asks this before anything else (even
+/// a stale version), so a locked case always answers "locked"; it replaces this generic message
+/// with one naming the overdue node (`unlock::lock_refusal`).
+pub fn check_not_locked(
+    state: &CaseState,
+    action: &CaseAction,
+    whitelist: &[String],
+) -> DomainResult<()> {
+    if state.locked && !action.allowed_when_locked() && !whitelist.iter().any(|k| k == action.key())
+    {
         return Err(refuse(
             "case.locked",
             "案件已锁定，需经上级审批解锁后才能继续办理",
@@ -141,9 +186,18 @@ pub fn check_not_locked(state: &CaseState, action: &CaseAction) -> DomainResult<
     Ok(())
 }
 
-/// Decides an action on a case in the given state.
+/// Decides an action on a case in the given state; a locked case accepts only its unlocking.
 pub fn decide(state: &CaseState, action: &CaseAction) -> DomainResult<(CaseState, Vec<Happened>)> {
-    check_not_locked(state, action)?;
+    decide_allowing(state, action, &[])
+}
+
+/// [`decide`], with a locked case also accepting the actions of `lock_whitelist`.
+pub fn decide_allowing(
+    state: &CaseState,
+    action: &CaseAction,
+    lock_whitelist: &[String],
+) -> DomainResult<(CaseState, Vec<Happened>)> {
+    check_not_locked(state, action, lock_whitelist)?;
     if matches!(action, CaseAction::Archive) {
         if state.stage != Stage::Closed {
             return Err(refuse(
@@ -547,6 +601,43 @@ mod tests {
         )
         .unwrap();
         assert!(!s.locked);
+    }
+
+    #[test]
+    fn a_locked_case_accepts_its_whitelist() {
+        let mut st = filed();
+        st.locked = true;
+        let funds = CaseAction::ReceiveFunds { amount: Fen(500) };
+        let whitelist = vec!["receive_funds".to_string(), "record_inquiry".to_string()];
+        assert_eq!(
+            check_not_locked(&st, &funds, &[]).unwrap_err().code,
+            "case.locked"
+        );
+        check_not_locked(&st, &funds, &whitelist).unwrap();
+        let (s, ev) = decide_allowing(&st, &funds, &whitelist).unwrap();
+        assert!(s.locked && s.held == Fen(500));
+        assert_eq!(ev[0].kind, EventKind::FundsReceived);
+        assert_eq!(
+            decide_allowing(&st, &CaseAction::IssueNotice, &whitelist)
+                .unwrap_err()
+                .code,
+            "case.locked"
+        );
+        // Every action has a name, and names are keyed by the actions' keys.
+        for a in [
+            CaseAction::IssueNotice,
+            CaseAction::Resume,
+            CaseAction::Archive,
+            funds,
+            CaseAction::RecordInquiry {
+                summary: "x".into(),
+            },
+        ] {
+            assert!(action_name(a.key()).is_some(), "{}", a.key());
+        }
+        assert_eq!(ACTION_NAMES.len(), 13);
+        assert_eq!(action_name("receive_funds").unwrap().0, "登记到账案款");
+        assert_eq!(action_name("nonsense"), None);
     }
 
     #[test]

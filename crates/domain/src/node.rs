@@ -361,6 +361,16 @@ impl NodeDefinition {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodeSet {
     pub nodes: Vec<NodeDefinition>,
+    /// What a locked case still accepts besides the unlock and extension requests: case action
+    /// keys (`lifecycle::ACTION_NAMES`). Default: recording funds that arrive and inquiry
+    /// results, which must never wait for an approval.
+    #[serde(default = "default_lock_whitelist")]
+    pub lock_whitelist: Vec<String>,
+}
+
+/// The actions a locked case accepts unless the court says otherwise.
+pub fn default_lock_whitelist() -> Vec<String> {
+    vec!["receive_funds".into(), "record_inquiry".into()]
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -481,11 +491,40 @@ impl NodeSet {
                 false,
             ),
         ];
-        NodeSet { nodes }
+        NodeSet {
+            nodes,
+            lock_whitelist: default_lock_whitelist(),
+        }
     }
 
-    /// Every definition valid and no key twice.
+    /// Every definition valid and no key twice; the lock whitelist names known actions, each
+    /// once, and neither locking nor unlocking (unlocking goes through its approval).
     pub fn validate(&self) -> DomainResult<()> {
+        for (i, key) in self.lock_whitelist.iter().enumerate() {
+            if crate::lifecycle::action_name(key).is_none() {
+                return Err(invalid(
+                    "node.whitelist_unknown_action",
+                    format!("锁定后允许办理的事项“{key}”不是已知的案件操作"),
+                    format!("the lock whitelist entry \"{key}\" is not a known case action"),
+                ));
+            }
+            if key == "lock" || key == "unlock" {
+                return Err(invalid(
+                    "node.whitelist_lock_action",
+                    format!("锁定后允许办理的事项不能包含“{key}”：解锁须经审批"),
+                    format!(
+                        "the lock whitelist cannot contain \"{key}\": unlocking needs an approval"
+                    ),
+                ));
+            }
+            if self.lock_whitelist[..i].contains(key) {
+                return Err(invalid(
+                    "node.whitelist_duplicate",
+                    format!("锁定后允许办理的事项“{key}”重复"),
+                    format!("the lock whitelist lists \"{key}\" twice"),
+                ));
+            }
+        }
         for (i, n) in self.nodes.iter().enumerate() {
             n.validate()?;
             if self.nodes[..i].iter().any(|m| m.key == n.key) {
@@ -608,6 +647,14 @@ pub struct NodeInstance {
     /// The status as last recorded (by opening, pausing, completing or the scheduler's
     /// [`NodeInstance::refresh`]); [`NodeInstance::status_on`] computes it for any day.
     pub status: NodeStatus,
+    /// Months added by approved extensions (延长执行期限): a months limit of n becomes
+    /// n + extension_months.
+    #[serde(default)]
+    pub extension_months: u32,
+    /// A deadline set by an unlock approval (解锁审批确定的新期限): it replaces the computed due
+    /// date, a recomputation keeps it, and a later suspension moves it by the days paused.
+    #[serde(default)]
+    pub deadline_override: Option<NaiveDate>,
 }
 
 fn warn_date(due: NaiveDate, started: NaiveDate, lead: u32) -> NaiveDate {
@@ -667,6 +714,8 @@ impl NodeInstance {
             completed_on: None,
             cancelled_on: None,
             status: NodeStatus::Running,
+            extension_months: 0,
+            deadline_override: None,
         };
         inst.status = inst.status_on(event_date);
         Ok(inst)
@@ -768,9 +817,19 @@ impl NodeInstance {
             ));
         }
         let days = u32::try_from((date - since).num_days()).unwrap_or(u32::MAX);
+        // A deadline set by an approval moves by the days paused, onto a working day.
+        let deadline_override = match self.deadline_override {
+            Some(d) => Some(moved_onto_working_day(
+                d.checked_add_days(Days::new(u64::from(days)))
+                    .ok_or_else(|| date_out_of_range(d))?,
+                cal,
+            )?),
+            None => None,
+        };
         let resumed = NodeInstance {
             paused_days: self.paused_days.saturating_add(days),
             paused_since: None,
+            deadline_override,
             ..self.clone()
         };
         let mut out = resumed.recompute(def, cal)?;
@@ -808,20 +867,129 @@ impl NodeInstance {
     }
 
     /// Due and warning dates recomputed from the start with the current definition and
-    /// calendar (after a rule or calendar change). A pause in progress is not yet deducted;
-    /// it is at resumption. The recorded status is kept; call [`NodeInstance::refresh`].
+    /// calendar (after a rule or calendar change): a months limit counts the extension
+    /// months, and a deadline set by an unlock approval stands as it is. A pause in progress
+    /// is not yet deducted; it is at resumption. The recorded status is kept; call
+    /// [`NodeInstance::refresh`].
     pub fn recompute(
         &self,
         def: &NodeDefinition,
         cal: &WorkingCalendar,
     ) -> DomainResult<NodeInstance> {
-        let due = due_date_only(self.started_on, def.limit, cal, self.paused_days)?;
+        let due = match self.deadline_override {
+            Some(d) => d,
+            None => due_date_only(
+                self.started_on,
+                self.effective_limit(def),
+                cal,
+                self.paused_days,
+            )?,
+        };
         Ok(NodeInstance {
             due_on: due,
             warn_on: warn_date(due, self.started_on, def.warn_days_before),
             ..self.clone()
         })
     }
+
+    /// The definition's limit with the approved extensions (months limits only).
+    pub fn effective_limit(&self, def: &NodeDefinition) -> PeriodLimit {
+        match def.limit {
+            PeriodLimit::Months(n) => PeriodLimit::Months(n.saturating_add(self.extension_months)),
+            other => other,
+        }
+    }
+
+    /// The node with the deadline an unlock approval set (`due` itself; the approval checks it
+    /// is a future date), running again from `today`: the warning date follows the new due
+    /// date, and the recorded status is running so that the scheduler looks at it again.
+    pub fn with_deadline(
+        &self,
+        due: NaiveDate,
+        def: &NodeDefinition,
+        today: NaiveDate,
+    ) -> DomainResult<NodeInstance> {
+        if !self.is_open() {
+            return Err(not_open(self, "确定新的期限", "given a new deadline"));
+        }
+        if due <= today || due < self.started_on {
+            return Err(DomainError::new(
+                "node.deadline_not_future",
+                format!("新的期限 {due} 须晚于今天（{today}）"),
+                format!("the new deadline {due} must be after today ({today})"),
+            ));
+        }
+        let paused = self.paused_since.is_some();
+        Ok(NodeInstance {
+            deadline_override: Some(due),
+            due_on: due,
+            warn_on: warn_date(due, self.started_on, def.warn_days_before),
+            status: if paused {
+                NodeStatus::Paused
+            } else {
+                NodeStatus::Running
+            },
+            ..self.clone()
+        })
+    }
+
+    /// The node extended by `months` (an approved extension): a months limit grows by them and
+    /// the dates are recomputed; a deadline set by an unlock approval moves by the same months,
+    /// onto a working day. The status is brought up to `today`.
+    pub fn extend(
+        &self,
+        months: u32,
+        def: &NodeDefinition,
+        cal: &WorkingCalendar,
+        today: NaiveDate,
+    ) -> DomainResult<NodeInstance> {
+        if !self.is_open() {
+            return Err(not_open(self, "延长期限", "extended"));
+        }
+        if !matches!(def.limit, PeriodLimit::Months(_)) {
+            return Err(DomainError::new(
+                "node.not_extendable",
+                format!("节点“{}”的期限不以月计算，不能延长", def.name_zh),
+                format!(
+                    "node \"{}\" does not run in months and cannot be extended",
+                    def.key
+                ),
+            ));
+        }
+        let deadline_override = match self.deadline_override {
+            Some(d) => Some(moved_onto_working_day(
+                d.checked_add_months(chrono::Months::new(months))
+                    .ok_or_else(|| date_out_of_range(d))?,
+                cal,
+            )?),
+            None => None,
+        };
+        let extended = NodeInstance {
+            extension_months: self.extension_months.saturating_add(months),
+            deadline_override,
+            ..self.clone()
+        };
+        let out = extended.recompute(def, cal)?;
+        Ok(if out.paused_since.is_some() {
+            out
+        } else {
+            out.refresh(today)
+        })
+    }
+}
+
+fn date_out_of_range(d: NaiveDate) -> DomainError {
+    DomainError::new(
+        "node.date_out_of_range",
+        format!("日期 {d} 之后的期限超出可计算的范围"),
+        format!("a deadline after {d} is out of range"),
+    )
+}
+
+/// `d`, or the first working day after it.
+fn moved_onto_working_day(d: NaiveDate, cal: &WorkingCalendar) -> DomainResult<NaiveDate> {
+    cal.working_day_on_or_after(d)
+        .ok_or_else(|| date_out_of_range(d))
 }
 
 /// What happened to an instance.
@@ -1444,6 +1612,146 @@ mod tests {
             .recompute(&node("conclude_case"), &WorkingCalendar::weekends_only())
             .unwrap();
         assert_eq!(plain.due_on, d(2025, 10, 13));
+    }
+
+    #[test]
+    fn node_lock_whitelist_defaults_and_validation() {
+        let set = defaults();
+        assert_eq!(set.lock_whitelist, ["receive_funds", "record_inquiry"]);
+        // Stored definitions without a whitelist get the default one.
+        let json = set.to_json();
+        assert!(json.contains("lock_whitelist"), "{json}");
+        let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        v.as_object_mut().unwrap().remove("lock_whitelist");
+        let old = NodeSet::from_json(&v.to_string()).unwrap();
+        assert_eq!(old.lock_whitelist, default_lock_whitelist());
+        let with = |list: &[&str]| NodeSet {
+            lock_whitelist: list.iter().map(|k| k.to_string()).collect(),
+            ..defaults()
+        };
+        with(&[]).validate().unwrap();
+        with(&["issue_notice", "receive_funds"]).validate().unwrap();
+        let e = with(&["add_document"]).validate().unwrap_err();
+        assert_eq!(e.code, "node.whitelist_unknown_action");
+        assert!(e.zh.contains("add_document"));
+        assert_eq!(
+            with(&["unlock"]).validate().unwrap_err().code,
+            "node.whitelist_lock_action"
+        );
+        assert_eq!(
+            with(&["receive_funds", "receive_funds"])
+                .validate()
+                .unwrap_err()
+                .code,
+            "node.whitelist_duplicate"
+        );
+    }
+
+    #[test]
+    fn node_extension_months_lengthen_a_months_limit() {
+        // Filed 2025-04-01: 6 months -> 10-09 (after 国庆); extended by 3 months, the limit is 9
+        // months from filing.
+        let def = node("conclude_case");
+        let c = NodeInstance::open(&def, 1, d(2025, 4, 1), cal()).unwrap();
+        assert_eq!(c.effective_limit(&def), PeriodLimit::Months(6));
+        let x = c.extend(3, &def, cal(), d(2025, 9, 20)).unwrap();
+        assert_eq!(x.extension_months, 3);
+        assert_eq!(x.effective_limit(&def), PeriodLimit::Months(9));
+        assert_eq!(
+            x.due_on,
+            due_date_only(d(2025, 4, 1), PeriodLimit::Months(9), cal(), 0).unwrap()
+        );
+        assert!(x.due_on > c.due_on);
+        assert_eq!(x.status, NodeStatus::Running);
+        assert_eq!(x.warn_on, x.due_on - chrono::Duration::days(15));
+        // A recompute keeps the extension.
+        assert_eq!(x.recompute(&def, cal()).unwrap(), x);
+        // A second extension adds up.
+        let y = x.extend(3, &def, cal(), d(2025, 12, 20)).unwrap();
+        assert_eq!(y.extension_months, 6);
+        assert_eq!(
+            y.due_on,
+            due_date_only(d(2025, 4, 1), PeriodLimit::Months(12), cal(), 0).unwrap()
+        );
+        // Only months limits are extended; closed nodes are not.
+        let a = NodeInstance::open(&node("assign_officer"), 1, d(2025, 4, 1), cal()).unwrap();
+        assert_eq!(
+            a.extend(3, &node("assign_officer"), cal(), d(2025, 4, 2))
+                .unwrap_err()
+                .code,
+            "node.not_extendable"
+        );
+        let done = c.complete(d(2025, 5, 1)).unwrap();
+        assert_eq!(
+            done.extend(3, &def, cal(), d(2025, 5, 2)).unwrap_err().code,
+            "node.not_open"
+        );
+    }
+
+    #[test]
+    fn node_deadline_override_replaces_the_due_date_and_moves_with_suspension() {
+        let def = node("conclude_case");
+        let c = NodeInstance::open(&def, 1, d(2025, 4, 1), cal())
+            .unwrap()
+            .refresh(d(2025, 10, 20));
+        assert_eq!(c.status, NodeStatus::Overdue);
+        // Past or today: refused.
+        for bad in [d(2025, 10, 20), d(2025, 10, 1)] {
+            assert_eq!(
+                c.with_deadline(bad, &def, d(2025, 10, 20))
+                    .unwrap_err()
+                    .code,
+                "node.deadline_not_future"
+            );
+        }
+        let u = c
+            .with_deadline(d(2025, 11, 28), &def, d(2025, 10, 20))
+            .unwrap();
+        assert_eq!(u.deadline_override, Some(d(2025, 11, 28)));
+        assert_eq!(u.due_on, d(2025, 11, 28));
+        assert_eq!(u.warn_on, d(2025, 11, 13));
+        assert_eq!(u.status, NodeStatus::Running);
+        assert_eq!(u.next_check_on(d(2025, 10, 20)), Some(d(2025, 11, 13)));
+        assert_eq!(u.status_on(d(2025, 11, 29)), NodeStatus::Overdue);
+        // A recompute (rule or calendar change) keeps it.
+        assert_eq!(u.recompute(&def, cal()).unwrap(), u);
+        let r = recompute_all(
+            &defaults(),
+            std::slice::from_ref(&u),
+            cal(),
+            d(2025, 10, 21),
+        );
+        assert!(r.unwrap().changed.is_empty());
+        // Suspended 11-01, resumed 11-11: 10 days -> 12-08 (Mon).
+        let p = u.pause(d(2025, 11, 1)).unwrap();
+        let back = p.resume(d(2025, 11, 11), &def, cal()).unwrap();
+        assert_eq!(back.deadline_override, Some(d(2025, 12, 8)));
+        assert_eq!(back.due_on, d(2025, 12, 8));
+        assert_eq!(back.paused_days, 10);
+        // 11-28 + 1 day = 11-29 (Sat) -> moved onto Mon 12-01.
+        let back = u
+            .pause(d(2025, 11, 1))
+            .unwrap()
+            .resume(d(2025, 11, 2), &def, cal())
+            .unwrap();
+        assert_eq!(back.due_on, d(2025, 12, 1));
+        // An extension after an unlock moves the set deadline by the months: 11-28 + 3 months
+        // = 2026-02-28, a make-up working Saturday; 12-28 + 3 = 2026-03-28 (Sat) -> 03-30.
+        let x = u.extend(3, &def, cal(), d(2025, 11, 1)).unwrap();
+        assert_eq!(x.due_on, d(2026, 2, 28));
+        let later = c
+            .with_deadline(d(2025, 12, 28), &def, d(2025, 10, 20))
+            .unwrap();
+        let x2 = later.extend(3, &def, cal(), d(2025, 11, 1)).unwrap();
+        assert_eq!(x2.due_on, d(2026, 3, 30));
+        assert_eq!(x.extension_months, 3);
+        // Old stored instances without the new fields still read.
+        let mut v = serde_json::to_value(&c).unwrap();
+        let o = v.as_object_mut().unwrap();
+        o.remove("extension_months");
+        o.remove("deadline_override");
+        let back: NodeInstance = serde_json::from_value(v).unwrap();
+        assert_eq!(back, c);
     }
 
     // ---- property tests ----

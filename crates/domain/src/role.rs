@@ -16,10 +16,12 @@ pub enum Role {
     TeamLeader,
     BureauChief,
     Supervisor,
+    /// The court's president (院长): approves the first extension of the six-month limit.
+    President,
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::Administrator,
         Role::ReceptionOfficer,
         Role::Clerk,
@@ -28,6 +30,7 @@ impl Role {
         Role::TeamLeader,
         Role::BureauChief,
         Role::Supervisor,
+        Role::President,
     ];
 
     pub fn key(self) -> &'static str {
@@ -40,6 +43,7 @@ impl Role {
             Role::TeamLeader => "team_leader",
             Role::BureauChief => "bureau_chief",
             Role::Supervisor => "supervisor",
+            Role::President => "president",
         }
     }
 
@@ -66,6 +70,7 @@ impl Role {
             Role::TeamLeader => "团队长",
             Role::BureauChief => "执行局长",
             Role::Supervisor => "监督员",
+            Role::President => "院长",
         }
     }
 
@@ -79,6 +84,7 @@ impl Role {
             Role::TeamLeader => "Team leader",
             Role::BureauChief => "Bureau chief",
             Role::Supervisor => "Supervisor",
+            Role::President => "Court president",
         }
     }
 }
@@ -100,7 +106,8 @@ mod tests {
                 "judge",
                 "team_leader",
                 "bureau_chief",
-                "supervisor"
+                "supervisor",
+                "president"
             ]
         );
         for r in Role::ALL {

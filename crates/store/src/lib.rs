@@ -12,7 +12,9 @@
 mod bulk;
 mod db;
 mod intake;
+pub mod leases;
 mod migrate;
+pub mod node_requests;
 pub mod nodes;
 pub mod notifications;
 mod read;
@@ -21,6 +23,7 @@ pub mod rows;
 mod session;
 mod settings;
 mod staffing;
+pub mod supervision;
 pub mod testing;
 mod write;
 

@@ -31,7 +31,8 @@ pub struct NotificationRow {
     pub read_at: Option<i64>,
 }
 
-const COLUMNS: &str = "id, user_id, court_id, case_id, kind, title_zh, title_en, created_at, read_at";
+const COLUMNS: &str =
+    "id, user_id, court_id, case_id, kind, title_zh, title_en, created_at, read_at";
 
 impl Store {
     /// A user's notifications, newest first (`unread_only` for the badge list).

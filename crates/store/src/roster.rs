@@ -42,10 +42,11 @@ pub struct RosterEntryRow {
     pub name: String,
 }
 
-/// The roles that never staff the reception window: administrators, supervisors and the bureau
-/// chief. Every other active member of the court (reception officers, clerks, officers, judges,
+/// The roles that never staff the reception window: administrators, supervisors, the bureau
+/// chief and the court president. Every other active member of the court (reception officers, clerks, officers, judges,
 /// team leaders — the 干警 of the seed's "每名干警每周至少值班一次") is on the roster.
-pub const ROSTER_EXCLUDED_ROLES: [&str; 3] = ["administrator", "supervisor", "bureau_chief"];
+pub const ROSTER_EXCLUDED_ROLES: [&str; 4] =
+    ["administrator", "supervisor", "bureau_chief", "president"];
 
 impl Store {
     /// The court's leave on days from `from` to `to` (inclusive), by date then person.
@@ -139,12 +140,13 @@ impl Store {
     pub async fn roster_officers(&self, court_id: i64) -> StoreResult<Vec<UserRow>> {
         Ok(sqlx::query_as(
             "SELECT id, court_id, team_id, username, display_name, role, password_hash, active FROM users \
-             WHERE court_id = $1 AND active = 1 AND role NOT IN ($2, $3, $4) ORDER BY id",
+             WHERE court_id = $1 AND active = 1 AND role NOT IN ($2, $3, $4, $5) ORDER BY id",
         )
         .bind(court_id)
         .bind(ROSTER_EXCLUDED_ROLES[0])
         .bind(ROSTER_EXCLUDED_ROLES[1])
         .bind(ROSTER_EXCLUDED_ROLES[2])
+        .bind(ROSTER_EXCLUDED_ROLES[3])
         .fetch_all(&self.read)
         .await?)
     }

@@ -180,3 +180,74 @@ impl WriteTx {
         Ok(expected_version + 1)
     }
 }
+
+/// One saved setting of a court: (court id, key, value, version).
+pub type SettingRow = (i64, String, String, i64);
+
+fn settings_of_sql(
+    court_ids: &[i64],
+    keys: &[&str],
+) -> StoreResult<(String, AnyArguments<'static>)> {
+    let mut args = AnyArguments::default();
+    let mut courts = String::new();
+    let mut n = 0;
+    for (i, c) in court_ids.iter().enumerate() {
+        n += 1;
+        if i > 0 {
+            courts.push_str(", ");
+        }
+        courts.push_str(&format!("${n}"));
+        bind(&mut args, *c)?;
+    }
+    let mut key_list = String::new();
+    for (i, k) in keys.iter().enumerate() {
+        n += 1;
+        if i > 0 {
+            key_list.push_str(", ");
+        }
+        key_list.push_str(&format!("${n}"));
+        bind(&mut args, k.to_string())?;
+    }
+    Ok((
+        format!(
+            "SELECT court_id, setting_key, value, version FROM court_settings \
+             WHERE court_id IN ({courts}) AND setting_key IN ({key_list})"
+        ),
+        args,
+    ))
+}
+
+impl Store {
+    /// The saved settings among `keys` of the given courts (a court and its ancestors, to find
+    /// the value a court inherits).
+    pub async fn court_settings_of(
+        &self,
+        court_ids: &[i64],
+        keys: &[&str],
+    ) -> StoreResult<Vec<SettingRow>> {
+        if court_ids.is_empty() || keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (sql, args) = settings_of_sql(court_ids, keys)?;
+        Ok(sqlx::query_as_with(&sql, args)
+            .fetch_all(&self.read)
+            .await?)
+    }
+}
+
+impl WriteTx {
+    /// [`Store::court_settings_of`] inside the transaction (sees its own unsaved writes).
+    pub async fn court_settings_of(
+        &mut self,
+        court_ids: &[i64],
+        keys: &[&str],
+    ) -> StoreResult<Vec<SettingRow>> {
+        if court_ids.is_empty() || keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (sql, args) = settings_of_sql(court_ids, keys)?;
+        Ok(sqlx::query_as_with(&sql, args)
+            .fetch_all(&mut *self.tx)
+            .await?)
+    }
+}

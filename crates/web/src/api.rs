@@ -268,12 +268,31 @@ fn detail(c: views::CaseDetail) -> CaseDetail {
         crate::roster::api_list_leave,
         crate::roster::api_add_leave,
         crate::roster::api_cancel_leave,
+        crate::case_actions::api_nodes,
+        crate::case_actions::api_suspend,
+        crate::case_actions::api_resume,
+        crate::unlock::api_unlock,
+        crate::unlock::api_extension,
+        crate::unlock::api_list,
+        crate::unlock::api_decide,
         crate::staffing::api_teams,
         crate::staffing::api_assign,
         crate::staffing::api_team,
         crate::staffing::api_deactivate,
         crate::staffing::api_get_weights,
-        crate::staffing::api_put_weights
+        crate::staffing::api_put_weights,
+        crate::supervision::api_summary,
+        crate::supervision::api_nodes,
+        crate::supervision::api_bulletin,
+        crate::supervision::api_inbox,
+        crate::supervision::api_inbox_read,
+        crate::node_admin::api_get_nodes,
+        crate::node_admin::api_put_nodes,
+        crate::node_admin::api_preview_nodes,
+        crate::node_admin::api_get_calendar,
+        crate::node_admin::api_put_calendar,
+        crate::node_admin::api_preview_calendar,
+        crate::node_admin::api_due
     ),
     components(schemas(
         Problem,
@@ -310,8 +329,33 @@ fn detail(c: views::CaseDetail) -> CaseDetail {
         crate::staffing::AssignRequest,
         crate::staffing::TeamRequest,
         crate::staffing::DeactivateRequest,
+        crate::unlock::NodeRequestCreate,
+        crate::unlock::NodeRequestDecisionDoc,
+        crate::unlock::NodeRequestDoc,
+        crate::unlock::NodeRequestList,
         crate::staffing::CaseVersion,
-        crate::staffing::LoadWeightsDoc
+        crate::staffing::LoadWeightsDoc,
+        crate::supervision::ApiSummary,
+        crate::supervision::ApiSummaryRow,
+        crate::supervision::ApiNodeList,
+        crate::supervision::ApiNodeLine,
+        crate::supervision::ApiBulletin,
+        crate::supervision::ApiBulletinEntry,
+        crate::supervision::ApiInbox,
+        crate::supervision::ApiNotification,
+        crate::supervision::MarkReadRequest,
+        crate::supervision::MarkReadResult,
+        crate::node_admin::CourtRef,
+        crate::node_admin::Recomputed,
+        crate::node_admin::NodeDefinitionsDoc,
+        crate::node_admin::PutNodeDefinitions,
+        crate::node_admin::PreviewNodeDefinitions,
+        crate::node_admin::CalendarDoc,
+        crate::node_admin::PutCalendar,
+        crate::node_admin::PreviewCalendar,
+        crate::node_admin::PreviewExampleDoc,
+        crate::node_admin::PreviewDoc,
+        crate::node_admin::DueDoc
     ))
 )]
 pub struct ApiDoc;
@@ -332,6 +376,8 @@ pub fn routes() -> Router<App> {
         .merge(crate::admin::api_routes())
         .merge(crate::roster::api_routes())
         .merge(crate::staffing::api_routes())
+        .merge(crate::supervision::api_routes())
+        .merge(crate::node_admin::api_routes())
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .fallback(|| async { problem(&AppError::NotFound) })
 }

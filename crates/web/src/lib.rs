@@ -6,15 +6,19 @@
 pub mod admin;
 pub mod api;
 pub mod assets;
+pub mod case_actions;
 pub mod filter;
 pub mod format;
 pub mod i18n;
 pub mod intake;
+pub mod node_admin;
 pub mod pages;
 pub mod roster;
 pub mod session;
 pub mod staff;
 pub mod staffing;
+pub mod supervision;
+pub mod unlock;
 
 use std::time::Duration;
 
@@ -38,6 +42,10 @@ pub fn router(app: App) -> Router {
         .merge(intake::routes())
         .merge(roster::routes())
         .merge(staffing::routes())
+        .merge(supervision::routes())
+        .merge(node_admin::routes())
+        .merge(case_actions::routes())
+        .merge(unlock::routes())
         .nest("/api/v1", api::routes())
         .merge(api::docs())
         .merge(assets::routes())

@@ -371,6 +371,10 @@ pub struct CaseDetailPage {
     pub inquiries: Vec<InquiryItem>,
     /// The assignment form, for a team leader or bureau chief of the case's court.
     pub assign: Option<zhixing_app::staffing::AssignOptions>,
+    /// The process-node panel with the suspension forms (`case_nodes.html`).
+    pub nodes: Option<crate::case_actions::NodesPanel>,
+    /// The lock banner, unlock/extension forms and requests (`case_node_requests.html`).
+    pub node_requests: Option<crate::unlock::NodeRequestsPanel>,
 }
 
 staff_page!(
@@ -1056,6 +1060,8 @@ mod tests {
             csrf: "tok-456".into(),
             inquiries: Vec::new(),
             assign: None,
+            nodes: None,
+            node_requests: None,
             case: CaseDetail {
                 id: 42,
                 case_number: "（2024）豫0883执1234号".into(),

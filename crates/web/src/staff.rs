@@ -329,6 +329,14 @@ async fn case_page(State(app): State<App>, s: PageSession, Path(raw): Path<Strin
         Ok(a) => a,
         Err(e) => return error_page(lang, &e, Some(user)),
     };
+    let nodes = match crate::case_actions::nodes_panel(&app, actor, case.id, lang).await {
+        Ok(p) => Some(p),
+        Err(e) => return error_page(lang, &e, Some(user)),
+    };
+    let node_requests = match crate::unlock::requests_panel(&app, actor, case.id, lang).await {
+        Ok(p) => Some(p),
+        Err(e) => return error_page(lang, &e, Some(user)),
+    };
     let p = CaseDetailPage {
         lang,
         user,
@@ -337,6 +345,8 @@ async fn case_page(State(app): State<App>, s: PageSession, Path(raw): Path<Strin
         timeline,
         inquiries,
         assign,
+        nodes,
+        node_requests,
     };
     html(StatusCode::OK, render_page(&p))
 }
