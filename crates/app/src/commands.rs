@@ -121,6 +121,15 @@ pub enum Command {
     },
 }
 
+/// One action of a batch run through the case pipeline.
+#[derive(Debug, Clone)]
+pub(crate) struct CaseItem {
+    pub case_id: i64,
+    /// The version the user saw; `None` for the system acting on the case as it is.
+    pub version: Option<i64>,
+    pub action: CaseAction,
+}
+
 /// What a command produced.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outcome {
@@ -548,10 +557,10 @@ impl App {
         Ok(outcome)
     }
 
-    /// The case part of the pipeline inside a caller's transaction, so that the scheduler can
-    /// lock many cases in one transaction by exactly the same steps. `version` `None` acts on
+    /// The case part of the pipeline inside a caller's transaction. `version` `None` acts on
     /// the case as it is now (the system's own actions); the caller commits. A refusal returns
-    /// before anything is written, so the transaction stays usable.
+    /// before anything is written, so the transaction stays usable. It is the batch form with
+    /// one item, so a single command and the scheduler's thousand locks take the same steps.
     pub(crate) async fn case_action_in_tx(
         &self,
         tx: &mut zhixing_store::WriteTx,
@@ -561,15 +570,101 @@ impl App {
         version: Option<i64>,
         action: CaseAction,
     ) -> AppResult<Outcome> {
+        let item = CaseItem {
+            case_id,
+            version,
+            action,
+        };
+        let mut results = self
+            .case_actions_in_tx(tx, actor, vec![(cmd.clone(), item)])
+            .await?;
+        results.pop().unwrap_or(Err(AppError::NotFound))
+    }
+
+    /// The case pipeline for many actions in one transaction: for each, role → court scope →
+    /// lock → version → names → `decide`, against the case as the earlier items of the batch
+    /// left it; then every case written by compare-and-set, the node instances reacting, and
+    /// all events appended in item order. Each item's refusal is its own result and writes
+    /// nothing; a storage error fails the whole call.
+    pub(crate) async fn case_actions_in_tx(
+        &self,
+        tx: &mut zhixing_store::WriteTx,
+        actor: &Actor,
+        items: Vec<(Command, CaseItem)>,
+    ) -> AppResult<Vec<AppResult<Outcome>>> {
+        let mut ids: Vec<i64> = items.iter().map(|(_, i)| i.case_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut before: std::collections::HashMap<i64, CaseRow> = std::collections::HashMap::new();
+        for row in tx.cases_for_update_many(&ids).await? {
+            before.insert(row.id, row);
+        }
+        let mut current: std::collections::HashMap<i64, CaseRow> = before.clone();
+        let now = tx.now;
+        let mut results: Vec<AppResult<Outcome>> = Vec::with_capacity(items.len());
+        // (item index, case, events, suspended after) of each item decided.
+        let mut decided: Vec<(usize, i64, Vec<Happened>, bool)> = Vec::new();
+        for (cmd, item) in items {
+            let r = self
+                .decide_case_item(tx, actor, &cmd, &item, &mut current, now)
+                .await;
+            match r {
+                Ok((outcome, happened, suspended)) => {
+                    decided.push((results.len(), item.case_id, happened, suspended));
+                    results.push(Ok(outcome));
+                }
+                Err(e) => results.push(Err(e)),
+            }
+        }
+        let touched: std::collections::HashSet<i64> = decided.iter().map(|d| d.1).collect();
+        let pairs: Vec<(&CaseRow, &CaseRow)> = ids
+            .iter()
+            .filter(|id| touched.contains(id))
+            .filter_map(|id| Some((before.get(id)?, current.get(id)?)))
+            .collect();
+        let saved: std::collections::HashSet<i64> =
+            tx.save_cases(&pairs).await?.into_iter().collect();
+        let mut events: Vec<NewEvent> = Vec::new();
+        for (idx, case_id, happened, suspended) in decided {
+            if !saved.contains(&case_id) {
+                results[idx] = Err(AppError::Conflict(
+                    "案件已被他人修改，请刷新后重试 / the case was changed by someone else; reload and try again".into(),
+                ));
+                continue;
+            }
+            let court_id = current.get(&case_id).map_or(0, |r| r.court_id);
+            let kinds: Vec<EventKind> = happened.iter().map(|h| h.kind).collect();
+            crate::nodes::react_in_tx(self, tx, court_id, case_id, &kinds, suspended).await?;
+            events.extend(
+                happened
+                    .iter()
+                    .map(|h| case_event(actor, court_id, case_id, now, h)),
+            );
+        }
+        tx.append_events(&events).await?;
+        Ok(results)
+    }
+
+    /// One item of [`Self::case_actions_in_tx`]: the checks and the decision, applied to the
+    /// in-memory row. Returns the outcome, the events and whether the case is suspended after.
+    async fn decide_case_item(
+        &self,
+        tx: &mut zhixing_store::WriteTx,
+        actor: &Actor,
+        cmd: &Command,
+        item: &CaseItem,
+        current: &mut std::collections::HashMap<i64, CaseRow>,
+        now: i64,
+    ) -> AppResult<(Outcome, Vec<Happened>, bool)> {
         if !allowed_roles(cmd).contains(&actor.role) {
             return Err(AppError::forbidden(
                 format!("{}无权办理此事项", actor.role.name_zh()),
                 format!("a {} may not do this", actor.role.name_en()),
             ));
         }
-        let mut row = tx
-            .case_for_update(case_id)
-            .await?
+        let mut row = current
+            .get(&item.case_id)
+            .cloned()
             .ok_or(AppError::NotFound)?;
         if !actor.can_see_court(row.court_id) {
             return Err(AppError::NotFound);
@@ -579,32 +674,25 @@ impl App {
         }
         let state = case_state(&row)?;
         let lock_whitelist = self
-            .check_lock_in_tx(tx, cmd, &row, &state, &action)
+            .check_lock_in_tx(tx, cmd, &row, &state, &item.action)
             .await?;
-        let version = version.unwrap_or(row.version);
-        if row.version != version {
+        if item.version.is_some_and(|v| v != row.version) {
             return Err(AppError::Conflict(
                 "案件已被他人修改，请刷新后重试 / the case was changed by someone else; reload and try again".into(),
             ));
         }
-        let action = self.resolve_names(&row, action).await?;
+        let action = self.resolve_names(&row, item.action.clone()).await?;
         let (next, happened) = lifecycle::decide_allowing(&state, &action, &lock_whitelist)?;
-        apply_state(&mut row, &next, tx.now);
-        let new_version = tx.save_case(&row, version).await?;
-        let now = tx.now;
-        let events: Vec<NewEvent> = happened
-            .iter()
-            .map(|h| case_event(actor, row.court_id, case_id, now, h))
-            .collect();
-        let kinds: Vec<EventKind> = happened.iter().map(|h| h.kind).collect();
-        crate::nodes::react_in_tx(self, tx, row.court_id, case_id, &kinds, next.suspended).await?;
-        tx.append_events(&events).await?;
-        Ok(Outcome {
-            id: Some(case_id),
-            version: Some(new_version),
-            case_number: Some(row.case_number),
+        apply_state(&mut row, &next, now);
+        row.version += 1;
+        let outcome = Outcome {
+            id: Some(item.case_id),
+            version: Some(row.version),
+            case_number: Some(row.case_number.clone()),
             ..Default::default()
-        })
+        };
+        current.insert(item.case_id, row);
+        Ok((outcome, happened, next.suspended))
     }
 
     /// Officers and teams are named by id in a command; check they belong to the case's court

@@ -15,7 +15,7 @@ use zhixing_domain::role::Role;
 use zhixing_store::nodes::NodeRow;
 use zhixing_store::WriteTx;
 
-use crate::commands::Command;
+use crate::commands::{CaseItem, Command};
 use crate::error::{AppError, AppResult};
 use crate::{Actor, App};
 
@@ -215,39 +215,53 @@ impl App {
     /// Locks the case of an overdue locking node inside the scheduler's transaction, through
     /// the same steps as any case command (an audited `case_locked` event), unless the rules
     /// refuse (locked already, closed). Returns whether it locked.
-    pub(crate) async fn lock_for_node(
+    /// Locks the cases of overdue locking nodes through the case pipeline, all in the
+    /// caller's transaction; `(node row, node name, unlock level name)` each. Returns for each
+    /// whether it locked (a case locked already, or closed, is refused by the rules and left).
+    pub(crate) async fn lock_for_nodes(
         &self,
         tx: &mut WriteTx,
         actor: &Actor,
-        row: &NodeRow,
-        name_zh: &str,
-        unlock_zh: &str,
-    ) -> AppResult<bool> {
-        let reason = format!(
-            "流程节点「{name_zh}」已超期（应于 {} 前完成），需经{unlock_zh}审批解锁",
-            row.due_on
-        );
-        let action = CaseAction::Lock { reason };
-        let cmd = Command::Case {
-            case_id: row.case_id,
-            version: 0,
-            action: action.clone(),
-        };
-        match self
-            .case_action_in_tx(tx, actor, &cmd, row.case_id, None, action)
-            .await
-        {
-            Ok(_) => Ok(true),
-            // Refused by the rules (e.g. locked meanwhile): nothing to do.
-            Err(AppError::Invalid(e)) => {
-                tracing::warn!(
-                    case_id = row.case_id,
-                    code = e.code,
-                    "supervision did not lock"
+        nodes: &[(&NodeRow, &str, &str)],
+    ) -> AppResult<Vec<bool>> {
+        let items: Vec<(Command, CaseItem)> = nodes
+            .iter()
+            .map(|(row, name_zh, unlock_zh)| {
+                let reason = format!(
+                    "流程节点「{name_zh}」已超期（应于 {} 前完成），需经{unlock_zh}审批解锁",
+                    row.due_on
                 );
-                Ok(false)
+                let action = CaseAction::Lock { reason };
+                let cmd = Command::Case {
+                    case_id: row.case_id,
+                    version: 0,
+                    action: action.clone(),
+                };
+                let item = CaseItem {
+                    case_id: row.case_id,
+                    version: None,
+                    action,
+                };
+                (cmd, item)
+            })
+            .collect();
+        let results = self.case_actions_in_tx(tx, actor, items).await?;
+        let mut out = Vec::with_capacity(results.len());
+        for ((row, _, _), r) in nodes.iter().zip(results) {
+            match r {
+                Ok(_) => out.push(true),
+                // Refused by the rules (e.g. locked meanwhile): nothing to do.
+                Err(AppError::Invalid(e)) => {
+                    tracing::warn!(
+                        case_id = row.case_id,
+                        code = e.code,
+                        "supervision did not lock"
+                    );
+                    out.push(false);
+                }
+                Err(e) => return Err(e),
             }
-            Err(e) => Err(e),
         }
+        Ok(out)
     }
 }

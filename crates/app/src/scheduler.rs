@@ -36,7 +36,7 @@ pub const SUPERVISION_LEASE: &str = "supervision";
 /// this long. Each batch renews it.
 pub const LEASE_TTL_MS: i64 = 120_000;
 /// Due rows read per batch (one transaction each).
-pub const TICK_BATCH: i64 = 500;
+pub const TICK_BATCH: i64 = 2_000;
 
 /// What one tick did, with what [`TickReport`] does not say.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -462,11 +462,13 @@ impl App {
         }
         // Chain heads are taken court by court, in order.
         locks.sort_by_key(|p| (p.before.court_id, p.before.case_id));
-        for p in locks {
-            if self
-                .lock_for_node(&mut tx, actor, &p.before, &p.name_zh, p.unlock_zh)
-                .await?
-            {
+        let targets: Vec<(&NodeRow, &str, &str)> = locks
+            .iter()
+            .map(|p| (&p.before, p.name_zh.as_str(), p.unlock_zh))
+            .collect();
+        let locked = self.lock_for_nodes(&mut tx, actor, &targets).await?;
+        for (p, done) in locks.into_iter().zip(locked) {
+            if done {
                 report.locked += 1;
                 bulletins.push(NewBulletin {
                     court_id: p.before.court_id,

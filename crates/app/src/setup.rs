@@ -202,6 +202,7 @@ pub async fn ensure_city(app: &App, given_names: &[&str]) -> AppResult<Vec<CityC
         if created {
             seed_court_staff(app, &sys, court_id, plan, &password_hash, &mut next_name).await?;
         }
+        ensure_supervisor(app, &sys, court_id, plan, &password_hash).await?;
         out.push(load_city_court(app, court_id, plan).await?);
     }
     Ok(out)
@@ -358,6 +359,50 @@ async fn seed_court_staff(
             .await?;
         }
     }
+    Ok(())
+}
+
+/// The court's command-centre supervisor (指挥中心监督员), who hears of its process nodes'
+/// warnings and overdue cases: `{prefix}_supervisor`, added to a city made before there was one
+/// too. Named apart from the drawn names, so that the other staff keep theirs.
+async fn ensure_supervisor(
+    app: &App,
+    sys: &Actor,
+    court_id: i64,
+    plan: &CourtPlan,
+    password_hash: &str,
+) -> AppResult<()> {
+    const SUPERVISORS: [&str; 10] = [
+        "蒋监督",
+        "沈监督",
+        "韩监督",
+        "杨监督",
+        "秦监督",
+        "尤监督",
+        "许监督",
+        "何监督",
+        "吕监督",
+        "施监督",
+    ];
+    let username = format!("{}_supervisor", plan.short);
+    if app.store.user_by_username(&username).await?.is_some() {
+        return Ok(());
+    }
+    let n = JIAOZUO
+        .iter()
+        .position(|p| p.code == plan.code)
+        .unwrap_or(0);
+    add_user(
+        app,
+        sys,
+        court_id,
+        None,
+        &username,
+        SUPERVISORS[n % SUPERVISORS.len()],
+        Role::Supervisor,
+        password_hash,
+    )
+    .await?;
     Ok(())
 }
 

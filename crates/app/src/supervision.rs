@@ -352,7 +352,8 @@ impl InboxView {
     }
 }
 
-fn may_supervise(actor: &Actor) -> AppResult<()> {
+/// Refuses the roles outside [`SUPERVISION_ROLES`].
+pub fn may_supervise(actor: &Actor) -> AppResult<()> {
     if SUPERVISION_ROLES.contains(&actor.role) {
         Ok(())
     } else {

@@ -4,36 +4,27 @@
 mod common;
 
 use chrono::NaiveDate;
-use common::{actor, basis, each_engine, generate_demo, person};
+use common::{act, actor, basis, each_engine, file_as, generate_demo, person, today};
 use zhixing_app::case_nodes::{CaseNodeItem, CaseNodes};
-use zhixing_app::commands::{Command, FileCase};
+use zhixing_app::commands::FileCase;
 use zhixing_app::demo::DemoOptions;
 use zhixing_app::nodes::{beijing_date, node_set};
-use zhixing_app::{App, AppError};
+use zhixing_app::AppError;
 use zhixing_domain::calendar::WorkingCalendar;
-use zhixing_domain::case::CaseType;
 use zhixing_domain::lifecycle::CaseAction;
 use zhixing_domain::money::Fen;
 use zhixing_domain::node::{NodeStatus, UnlockLevel};
 use zhixing_domain::period::due_date_only;
 
+/// The shared filing with this file's parties, judgment and claim.
 fn filing(court_id: i64) -> FileCase {
     FileCase {
-        court_id,
-        case_type: CaseType::First,
         basis: basis("（2024）豫0883民初99号", "2024-03-01"),
         claim: Fen::from_yuan(52_000),
         applicants: vec![person("赵申请", "41088319800101123", None)],
         debtors: vec![person("钱被执", "41088319850505456", None)],
-        reception_id: None,
-        flags: Default::default(),
-        debtor_locatable: true,
-        note: None,
+        ..common::filing(court_id)
     }
-}
-
-fn today() -> NaiveDate {
-    beijing_date(zhixing_store::now_ms())
 }
 
 fn node<'a>(v: &'a CaseNodes, key: &str) -> &'a CaseNodeItem {
@@ -50,41 +41,11 @@ fn expected_due(key: &str, start: NaiveDate, paused: u32) -> NaiveDate {
     due_date_only(start, def.limit, WorkingCalendar::official_ref(), paused).unwrap()
 }
 
-async fn file(app: &App, clerk: &str) -> i64 {
-    let clerk = actor(app, clerk).await;
-    app.execute(&clerk, Command::FileCase(filing(clerk.court_id)))
-        .await
-        .unwrap()
-        .id
-        .unwrap()
-}
-
-async fn act(app: &App, who: &str, case_id: i64, action: CaseAction) -> Result<i64, AppError> {
-    let a = actor(app, who).await;
-    let version = app
-        .store
-        .case_by_id(case_id)
-        .await
-        .unwrap()
-        .unwrap()
-        .version;
-    app.execute(
-        &a,
-        Command::Case {
-            case_id,
-            version,
-            action,
-        },
-    )
-    .await
-    .map(|o| o.version.unwrap())
-}
-
 #[tokio::test]
 async fn nodes_after_filing_are_named_dated_and_scoped() {
     each_engine(None, |app, label| async move {
         generate_demo(&app, DemoOptions { cases: 0, seed: 7 }).await;
-        let id = file(&app, "mz_clerk").await;
+        let id = file_as(&app, "mz_clerk", filing).await;
         let clerk = actor(&app, "mz_clerk").await;
         let v = app.case_nodes(&clerk, id).await.unwrap();
         assert_eq!(v.today, today(), "{label}");
@@ -139,7 +100,7 @@ async fn nodes_after_filing_are_named_dated_and_scoped() {
 async fn suspension_pauses_nodes_and_resumption_pushes_the_due_date() {
     each_engine(None, |app, label| async move {
         generate_demo(&app, DemoOptions { cases: 0, seed: 7 }).await;
-        let id = file(&app, "mz_clerk").await;
+        let id = file_as(&app, "mz_clerk", filing).await;
         let chief = actor(&app, "mz_chief").await;
 
         // Refusals change nothing: wrong role, no reason.

@@ -4,63 +4,23 @@
 
 mod common;
 
-use chrono::{Days, NaiveDate};
-use common::{actor, basis, each_engine, generate_demo, person};
+use chrono::Days;
+use common::{actor, date, each_engine, file, generate_demo, node_row as node, today};
 use serde_json::Value;
-use zhixing_app::commands::{Command, FileCase};
+use zhixing_app::commands::Command;
 use zhixing_app::demo::DemoOptions;
 use zhixing_app::node_rules::{RuleSource, CALENDAR_SETTING, NODES_SETTING};
-use zhixing_app::nodes::{beijing_date, to_row};
+use zhixing_app::nodes::to_row;
 use zhixing_app::{Actor, App, AppError};
 use zhixing_domain::calendar::{CalendarOverrides, DayKind, WorkingCalendar};
-use zhixing_domain::case::CaseType;
-use zhixing_domain::money::Fen;
 use zhixing_domain::node::{NodeInstance, NodeSet};
 use zhixing_domain::period::{due_date_only, PeriodLimit};
 use zhixing_store::nodes::NodeRow;
 
 const DEMO: DemoOptions = DemoOptions { cases: 0, seed: 7 };
 
-fn filing(court_id: i64) -> FileCase {
-    FileCase {
-        court_id,
-        case_type: CaseType::First,
-        basis: basis("（2024）豫0883民初88号", "2024-03-01"),
-        claim: Fen::from_yuan(38_000),
-        applicants: vec![person("张三", "41088319800101123", None)],
-        debtors: vec![person("李四", "41088319850505456", None)],
-        reception_id: None,
-        flags: Default::default(),
-        debtor_locatable: true,
-        note: None,
-    }
-}
-
-async fn file(app: &App) -> i64 {
-    let clerk = actor(app, "mz_clerk").await;
-    app.execute(&clerk, Command::FileCase(filing(clerk.court_id)))
-        .await
-        .unwrap()
-        .id
-        .unwrap()
-}
-
-fn today() -> NaiveDate {
-    beijing_date(zhixing_store::now_ms())
-}
-
-fn date(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
 async fn rows(app: &App, case_id: i64) -> Vec<NodeRow> {
     app.store.case_nodes(case_id).await.unwrap()
-}
-
-fn node<'a>(rows: &'a [NodeRow], key: &str) -> &'a NodeRow {
-    rows.iter()
-        .find(|r| r.node_key == key)
-        .unwrap_or_else(|| panic!("no {key} in {rows:?}"))
 }
 
 /// The defaults with some limits changed.

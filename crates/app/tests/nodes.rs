@@ -3,76 +3,11 @@
 
 mod common;
 
-use chrono::{Months, NaiveDate};
-use common::{actor, basis, each_engine, generate_demo, person};
-use zhixing_app::commands::{Command, FileCase};
+use chrono::Months;
+use common::{act, date, each_engine, file, generate_demo, node_row as node, today};
 use zhixing_app::demo::DemoOptions;
-use zhixing_app::nodes::{beijing_date, TickReport};
-use zhixing_app::App;
-use zhixing_domain::case::CaseType;
+use zhixing_app::nodes::TickReport;
 use zhixing_domain::lifecycle::CaseAction;
-use zhixing_domain::money::Fen;
-use zhixing_store::nodes::NodeRow;
-
-fn filing(court_id: i64) -> FileCase {
-    FileCase {
-        court_id,
-        case_type: CaseType::First,
-        basis: basis("（2024）豫0883民初88号", "2024-03-01"),
-        claim: Fen::from_yuan(38_000),
-        applicants: vec![person("张三", "41088319800101123", None)],
-        debtors: vec![person("李四", "41088319850505456", None)],
-        reception_id: None,
-        flags: Default::default(),
-        debtor_locatable: true,
-        note: None,
-    }
-}
-
-fn node<'a>(rows: &'a [NodeRow], key: &str) -> &'a NodeRow {
-    rows.iter()
-        .find(|r| r.node_key == key)
-        .unwrap_or_else(|| panic!("no {key} in {rows:?}"))
-}
-
-fn date(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-fn today() -> NaiveDate {
-    beijing_date(zhixing_store::now_ms())
-}
-
-async fn file(app: &App) -> i64 {
-    let clerk = actor(app, "mz_clerk").await;
-    app.execute(&clerk, Command::FileCase(filing(clerk.court_id)))
-        .await
-        .unwrap()
-        .id
-        .unwrap()
-}
-
-async fn act(app: &App, who: &str, case_id: i64, action: CaseAction) -> Result<i64, String> {
-    let a = actor(app, who).await;
-    let version = app
-        .store
-        .case_by_id(case_id)
-        .await
-        .unwrap()
-        .unwrap()
-        .version;
-    app.execute(
-        &a,
-        Command::Case {
-            case_id,
-            version,
-            action,
-        },
-    )
-    .await
-    .map(|o| o.version.unwrap())
-    .map_err(|e| e.code().to_string())
-}
 
 #[tokio::test]
 async fn filing_and_notice_open_and_complete_nodes() {
@@ -192,7 +127,8 @@ async fn the_scheduler_warns_bulletins_and_locks_once() {
         assert_eq!(
             act(&app, "mz_clerk", id, CaseAction::IssueNotice)
                 .await
-                .unwrap_err(),
+                .unwrap_err()
+                .code(),
             "case.locked",
             "{label}"
         );

@@ -2,32 +2,17 @@
 
 mod common;
 
-use common::{actor, basis, each_engine, generate_demo, person};
-use zhixing_app::commands::{Command, FileCase};
+use common::{actor, each_engine, filing, generate_demo};
+use zhixing_app::commands::Command;
 use zhixing_app::demo::DemoOptions;
 use zhixing_app::views::CaseFilter;
 use zhixing_app::{App, AppError};
-use zhixing_domain::case::{CaseType, ClosingMode, Stage};
+use zhixing_domain::case::{ClosingMode, Stage};
 use zhixing_domain::lifecycle::CaseAction;
 use zhixing_domain::money::Fen;
 
 async fn demo_city(app: &App, cases: usize) {
     generate_demo(app, DemoOptions { cases, seed: 7 }).await;
-}
-
-fn filing(court_id: i64) -> FileCase {
-    FileCase {
-        court_id,
-        case_type: CaseType::First,
-        basis: basis("（2024）豫0883民初88号", "2024-03-01"),
-        claim: Fen::from_yuan(38_000),
-        applicants: vec![person("张三", "41088319800101123", None)],
-        debtors: vec![person("李四", "41088319850505456", None)],
-        reception_id: None,
-        flags: Default::default(),
-        debtor_locatable: true,
-        note: None,
-    }
 }
 
 #[tokio::test]
@@ -330,7 +315,7 @@ async fn every_case_command_is_refused_when_locked_and_for_another_court() {
                 let zh = err.message_zh();
                 assert!(
                     zh.contains("节点超期")
-                        && zh.contains("除登记到账案款、录入查控结果外不能办理"),
+                        && zh.contains("除登记到账案款、录入查控结果、添加卷宗材料外不能办理"),
                     "{label}: {zh}"
                 );
                 assert!(err.message_en().contains("recording funds received"));

@@ -9,45 +9,25 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 use chrono::{Months, NaiveDate};
-use common::{actor, basis, each_engine, generate_demo, person, user_id};
+use common::{
+    actor, basis, date, each_engine, file_as, filing, generate_demo, person, today, user_id,
+};
 use zhixing_app::commands::{Command, FileCase};
 use zhixing_app::demo::DemoOptions;
-use zhixing_app::nodes::{beijing_date, TickReport};
+use zhixing_app::nodes::TickReport;
 use zhixing_app::supervision::{BulletinQuery, Grouping, NodeListFilter, Watch};
 use zhixing_app::{Actor, App, AppError};
-use zhixing_domain::case::CaseType;
 use zhixing_domain::lifecycle::CaseAction;
 use zhixing_domain::money::Fen;
-use zhixing_domain::role::Role;
 use zhixing_store::notifications::NotificationRow;
 
-fn today() -> NaiveDate {
-    beijing_date(zhixing_store::now_ms())
-}
-
-fn date(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
+/// The shared filing at 孟州 against `debtor`, filed by the court's clerk.
 async fn file(app: &App, debtor: &str) -> i64 {
-    let clerk = actor(app, "mz_clerk").await;
-    let f = FileCase {
-        court_id: clerk.court_id,
-        case_type: CaseType::First,
-        basis: basis("（2024）豫0883民初88号", "2024-03-01"),
-        claim: Fen::from_yuan(38_000),
-        applicants: vec![person("张三", "41088319800101123", None)],
+    file_as(app, "mz_clerk", |court_id| FileCase {
         debtors: vec![person(debtor, "41088319850505456", None)],
-        reception_id: None,
-        flags: Default::default(),
-        debtor_locatable: true,
-        note: None,
-    };
-    app.execute(&clerk, Command::FileCase(f))
-        .await
-        .unwrap()
-        .id
-        .unwrap()
+        ..filing(court_id)
+    })
+    .await
 }
 
 /// Files `n` cases at each court (by its short name: `mz`, `wz` …), as its clerk.
@@ -57,20 +37,14 @@ async fn file_many(app: &App, courts: &[(&str, usize)]) -> Vec<i64> {
         let clerk = actor(app, &format!("{short}_clerk")).await;
         for i in 0..*n {
             let f = FileCase {
-                court_id: clerk.court_id,
-                case_type: CaseType::First,
                 basis: basis(&format!("（2024）豫0883民初{}号", 100 + i), "2024-03-01"),
                 claim: Fen::from_yuan(10_000 + i as i64),
-                applicants: vec![person("张三", "41088319800101123", None)],
                 debtors: vec![person(
                     &format!("债务人{i}"),
                     &format!("41088319850505{:03}", i % 1000),
                     None,
                 )],
-                reception_id: None,
-                flags: Default::default(),
-                debtor_locatable: true,
-                note: None,
+                ..filing(clerk.court_id)
             };
             ids.push(
                 app.execute(&clerk, Command::FileCase(f))
@@ -82,27 +56,6 @@ async fn file_many(app: &App, courts: &[(&str, usize)]) -> Vec<i64> {
         }
     }
     ids
-}
-
-/// A supervisor of the 孟州 court (the demo city has one only at the intermediate court).
-async fn add_supervisor(app: &App, username: &str) -> i64 {
-    let court_id = actor(app, "mz_clerk").await.court_id;
-    let hash = zhixing_app::auth::hash_password("zhixing123").unwrap();
-    app.execute(
-        &Actor::system(app),
-        Command::CreateUser {
-            court_id,
-            team_id: None,
-            username: username.into(),
-            display_name: "孟监督".into(),
-            role: Role::Supervisor,
-            password_hash: hash,
-        },
-    )
-    .await
-    .unwrap()
-    .id
-    .unwrap()
 }
 
 async fn inbox(app: &App, user: i64) -> Vec<NotificationRow> {
@@ -125,7 +78,8 @@ fn kinds(rows: &[NotificationRow], case_id: i64) -> Vec<String> {
 #[tokio::test]
 async fn warnings_and_locks_reach_the_people_named_once() {
     each_engine(DemoOptions { cases: 0, seed: 7 }, |app, label| async move {
-        let sup = add_supervisor(&app, "mz_supervisor").await;
+        // The 孟州 court's command-centre supervisor (every demo basic court has one).
+        let sup = user_id(&app, "mz_supervisor").await;
         let id = file(&app, "李四").await;
         let case = app.store.case_by_id(id).await.unwrap().unwrap();
         let officer = case.officer_id.expect("filing assigns an officer");

@@ -4,13 +4,11 @@
 mod common;
 
 use chrono::{Months, NaiveDate};
-use common::{actor, basis, each_engine, generate_demo, person, user_id};
-use zhixing_app::commands::{Command, FileCase};
+use common::{act, actor, each_engine, file_with_officer, generate_demo, today, user_id};
+use zhixing_app::commands::Command;
 use zhixing_app::demo::DemoOptions;
-use zhixing_app::nodes::beijing_date;
 use zhixing_app::{App, AppError};
 use zhixing_domain::calendar::WorkingCalendar;
-use zhixing_domain::case::CaseType;
 use zhixing_domain::court::CourtCode;
 use zhixing_domain::lifecycle::CaseAction;
 use zhixing_domain::money::Fen;
@@ -19,52 +17,12 @@ use zhixing_domain::role::Role;
 use zhixing_domain::unlock::{RequestKind, RequestStatus};
 use zhixing_store::nodes::NodeRow;
 
-fn filing(court_id: i64) -> FileCase {
-    FileCase {
-        court_id,
-        case_type: CaseType::First,
-        basis: basis("（2024）豫0883民初88号", "2024-03-01"),
-        claim: Fen::from_yuan(38_000),
-        applicants: vec![person("张三", "41088319800101123", None)],
-        debtors: vec![person("李四", "41088319850505456", None)],
-        reception_id: None,
-        flags: Default::default(),
-        debtor_locatable: true,
-        note: None,
-    }
-}
-
-fn today() -> NaiveDate {
-    beijing_date(zhixing_store::now_ms())
-}
-
 fn ymd(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
 fn days(n: i64) -> chrono::Duration {
     chrono::Duration::days(n)
-}
-
-/// A filed case of the 孟州 court and the username of its officer.
-async fn file(app: &App) -> (i64, String) {
-    let clerk = actor(app, "mz_clerk").await;
-    let id = app
-        .execute(&clerk, Command::FileCase(filing(clerk.court_id)))
-        .await
-        .unwrap()
-        .id
-        .unwrap();
-    let officer_id = app
-        .store
-        .case_by_id(id)
-        .await
-        .unwrap()
-        .unwrap()
-        .officer_id
-        .unwrap();
-    let officer = app.store.user_by_id(officer_id).await.unwrap().unwrap();
-    (id, officer.username)
 }
 
 async fn conclude_node(app: &App, case_id: i64) -> NodeRow {
@@ -92,33 +50,12 @@ async fn set_due(app: &App, case_id: i64, due: NaiveDate) {
 
 /// A case whose six-month node was due `overdue_by` days ago, locked by today's tick.
 async fn locked_case(app: &App, overdue_by: i64) -> (i64, String) {
-    let (id, officer) = file(app).await;
+    let (id, officer) = file_with_officer(app).await;
     set_due(app, id, today() - days(overdue_by)).await;
     let r = app.supervise_once(today()).await.unwrap();
     assert_eq!(r.locked, 1, "{r:?}");
     assert_eq!(app.store.case_by_id(id).await.unwrap().unwrap().locked, 1);
     (id, officer)
-}
-
-async fn act(app: &App, who: &str, case_id: i64, action: CaseAction) -> Result<i64, AppError> {
-    let a = actor(app, who).await;
-    let version = app
-        .store
-        .case_by_id(case_id)
-        .await
-        .unwrap()
-        .unwrap()
-        .version;
-    app.execute(
-        &a,
-        Command::Case {
-            case_id,
-            version,
-            action,
-        },
-    )
-    .await
-    .map(|o| o.version.unwrap())
 }
 
 async fn run(app: &App, who: &str, cmd: Command) -> Result<i64, AppError> {
@@ -224,23 +161,21 @@ async fn outsiders(app: &App) {
         .id
         .unwrap();
     let sys = zhixing_app::Actor::system(app);
-    let sy = app.store.court_by_code("豫0811").await.unwrap().unwrap().id;
     let hash = zhixing_app::auth::hash_password(common_password()).unwrap();
-    for (court_id, username) in [(zhengzhou, "zhengzhou_supervisor"), (sy, "sy_supervisor")] {
-        app.execute(
-            &sys,
-            Command::CreateUser {
-                court_id,
-                team_id: None,
-                username: username.into(),
-                display_name: "外院监督员".into(),
-                role: Role::Supervisor,
-                password_hash: hash.clone(),
-            },
-        )
-        .await
-        .unwrap();
-    }
+    // The sibling court's supervisor is the demo city's own (`sy_supervisor`).
+    app.execute(
+        &sys,
+        Command::CreateUser {
+            court_id: zhengzhou,
+            team_id: None,
+            username: "zhengzhou_supervisor".into(),
+            display_name: "外院监督员".into(),
+            role: Role::Supervisor,
+            password_hash: hash,
+        },
+    )
+    .await
+    .unwrap();
 }
 
 fn common_password() -> &'static str {
@@ -280,7 +215,7 @@ async fn a_locked_case_accepts_its_whitelist_and_names_the_overdue_node() {
         assert_eq!(
             err.message_zh(),
             format!(
-                "案件因流程节点「执行期限（结案）」超期（应于 {due} 前完成）已锁定，除登记到账案款、录入查控结果外不能办理；请承办人提出解锁申请，由中级人民法院审批"
+                "案件因流程节点「执行期限（结案）」超期（应于 {due} 前完成）已锁定，除登记到账案款、录入查控结果、添加卷宗材料外不能办理；请承办人提出解锁申请，由中级人民法院审批"
             ),
             "{label}"
         );
@@ -531,7 +466,7 @@ async fn wrong_approvers_bad_decisions_and_needless_requests_change_nothing() {
         generate_demo(&app, DemoOptions { cases: 0, seed: 7 }).await;
         outsiders(&app).await;
         // A request on a case that is not locked.
-        let (free, free_officer) = file(&app).await;
+        let (free, free_officer) = file_with_officer(&app).await;
         let before = snapshot(&app, free).await;
         let err = run(&app, &free_officer, ask_unlock(free, "申请解锁"))
             .await
@@ -668,7 +603,7 @@ async fn wrong_approvers_bad_decisions_and_needless_requests_change_nothing() {
 async fn extensions_need_five_days_the_president_then_the_high_court() {
     each_engine(None, |app, label| async move {
         generate_demo(&app, DemoOptions { cases: 0, seed: 7 }).await;
-        let (id, officer) = file(&app).await;
+        let (id, officer) = file_with_officer(&app).await;
         let mz = app.store.court_by_code("豫0883").await.unwrap().unwrap().id;
         let high = app.store.court_by_code("豫").await.unwrap().unwrap().id;
 

@@ -2,6 +2,8 @@
 //! request per case is pending at a time (a partial unique index); a decision changes a row
 //! only while it is still pending, so two approvers clicking at once cannot both decide it.
 
+use sqlx::{Any, Executor};
+
 use crate::db::{Store, StoreError, StoreResult};
 use crate::write::WriteTx;
 
@@ -92,15 +94,37 @@ const LIST_SELECT: &str = "SELECT r.id, r.court_id, r.case_id, r.node_instance_i
      JOIN users u ON u.id = r.requested_by \
      LEFT JOIN users d ON d.id = r.decided_by";
 
+/// One request, read through `db` (the read pool or a write transaction).
+async fn request_by_id<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: i64,
+) -> StoreResult<Option<NodeRequestRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM node_requests WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// The payload (canonical JSON text) of the case's latest lock event, if any.
+async fn last_lock_payload<'e>(
+    db: impl Executor<'e, Database = Any>,
+    case_id: i64,
+) -> StoreResult<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT payload FROM events WHERE case_id = $1 AND kind = 'case_locked' \
+         ORDER BY occurred_at DESC, id DESC LIMIT 1",
+    )
+    .bind(case_id)
+    .fetch_optional(db)
+    .await?)
+}
+
 impl Store {
     /// One request.
     pub async fn node_request(&self, id: i64) -> StoreResult<Option<NodeRequestRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM node_requests WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.read)
-        .await?)
+        request_by_id(&self.read, id).await
     }
 
     /// A case's requests, newest first.
@@ -179,12 +203,7 @@ impl Store {
 impl WriteTx {
     /// One request inside the transaction.
     pub async fn node_request(&mut self, id: i64) -> StoreResult<Option<NodeRequestRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM node_requests WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&mut *self.tx)
-        .await?)
+        request_by_id(&mut *self.tx, id).await
     }
 
     /// The case's pending request, if any.
@@ -250,25 +269,13 @@ impl WriteTx {
 
     /// The payload (canonical JSON text) of the case's latest lock event, if any.
     pub async fn last_lock_payload(&mut self, case_id: i64) -> StoreResult<Option<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT payload FROM events WHERE case_id = $1 AND kind = 'case_locked' \
-             ORDER BY occurred_at DESC, id DESC LIMIT 1",
-        )
-        .bind(case_id)
-        .fetch_optional(&mut *self.tx)
-        .await?)
+        last_lock_payload(&mut *self.tx, case_id).await
     }
 }
 
 impl Store {
     /// [`WriteTx::last_lock_payload`] outside a transaction (the case page).
     pub async fn last_lock_payload(&self, case_id: i64) -> StoreResult<Option<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT payload FROM events WHERE case_id = $1 AND kind = 'case_locked' \
-             ORDER BY occurred_at DESC, id DESC LIMIT 1",
-        )
-        .bind(case_id)
-        .fetch_optional(&self.read)
-        .await?)
+        last_lock_payload(&self.read, case_id).await
     }
 }

@@ -642,4 +642,30 @@ impl WriteTx {
         }
         Ok(())
     }
+
+    /// Writes bulletin entries, each with its own moment (UTC milliseconds), in multi-row
+    /// statements: demo data, whose history the scheduler would have written day by day.
+    pub async fn insert_bulletins_at(&mut self, items: &[(NewBulletin, i64)]) -> StoreResult<()> {
+        const N: usize = 6;
+        for chunk in items.chunks(rows_per_insert(N)) {
+            let mut sql = String::from(
+                "INSERT INTO node_bulletins (court_id, case_id, node_key, kind, due_on, created_at) VALUES ",
+            );
+            let mut args = AnyArguments::default();
+            for (i, (b, at)) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push(',');
+                }
+                push_placeholders(&mut sql, self.engine, i * N, N);
+                bind(&mut args, b.court_id)?;
+                bind(&mut args, b.case_id)?;
+                bind(&mut args, b.node_key.clone())?;
+                bind(&mut args, b.kind.clone())?;
+                bind(&mut args, b.due_on.clone())?;
+                bind(&mut args, *at)?;
+            }
+            sqlx::query_with(&sql, args).execute(&mut *self.tx).await?;
+        }
+        Ok(())
+    }
 }

@@ -32,9 +32,18 @@ impl TestDb {
     }
 }
 
+/// Process id, start time and a counter: a schema left behind by a crashed run of a process
+/// that had the same id cannot collide with a new one.
 fn unique(prefix: &str) -> String {
+    static STARTED: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+    let started = STARTED.get_or_init(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_micros())
+            .unwrap_or(0)
+    });
     format!(
-        "{prefix}_{}_{}",
+        "{prefix}_{}_{started}_{}",
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     )

@@ -284,6 +284,97 @@ impl WriteTx {
         Ok(expected_version + 1)
     }
 
+    /// Loads several cases inside the transaction (the pipeline's batch form).
+    pub async fn cases_for_update_many(&mut self, ids: &[i64]) -> StoreResult<Vec<CaseRow>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let mut sql = format!(
+                "SELECT {} FROM cases WHERE id IN ",
+                crate::read::CASE_COLUMNS
+            );
+            let mut args = AnyArguments::default();
+            push_placeholders(&mut sql, self.engine, 0, chunk.len());
+            for id in chunk {
+                bind(&mut args, *id)?;
+            }
+            let rows: Vec<CaseRow> = sqlx::query_as_with(&sql, args)
+                .fetch_all(&mut *self.tx)
+                .await?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
+    /// Writes several cases' mutable state, each only if its version is still the one read
+    /// (compare-and-set), in multi-row statements: `(before, after)` pairs, where `after`
+    /// carries the new version. Officers' open-case counts follow, as in [`Self::save_case`].
+    /// Returns the ids written; a case changed meanwhile is left out and nothing of it written.
+    pub async fn save_cases(&mut self, pairs: &[(&CaseRow, &CaseRow)]) -> StoreResult<Vec<i64>> {
+        const N: usize = 12;
+        let mut done = Vec::with_capacity(pairs.len());
+        for chunk in pairs.chunks(400) {
+            let mut sql = String::from(
+                "UPDATE cases SET stage = v.column2, suspended = v.column3, locked = v.column4, \
+                 closing_mode = v.column5, recovered_fen = v.column6, team_id = v.column7, \
+                 officer_id = v.column8, closed_at = v.column9, held_fen = v.column10, \
+                 version = v.column11, updated_at = ",
+            );
+            sql.push_str(match self.engine {
+                Engine::Sqlite => "?",
+                Engine::Postgres => "$1",
+            });
+            sql.push_str(" FROM (VALUES ");
+            let mut args = AnyArguments::default();
+            bind(&mut args, self.now)?;
+            for (i, (before, after)) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push(',');
+                }
+                push_placeholders(&mut sql, self.engine, 1 + i * N, N);
+                bind(&mut args, after.id)?;
+                bind(&mut args, after.stage.clone())?;
+                bind(&mut args, after.suspended)?;
+                bind(&mut args, after.locked)?;
+                bind(&mut args, after.closing_mode.clone())?;
+                bind(&mut args, after.recovered_fen)?;
+                bind(&mut args, after.team_id)?;
+                bind(&mut args, after.officer_id)?;
+                bind(&mut args, after.closed_at)?;
+                bind(&mut args, after.held_fen)?;
+                bind(&mut args, after.version)?;
+                bind(&mut args, before.version)?;
+            }
+            // The id list lets PostgreSQL find the rows by the primary key.
+            sql.push_str(") AS v WHERE cases.id IN ");
+            push_placeholders(&mut sql, self.engine, 1 + chunk.len() * N, chunk.len());
+            for (before, _) in chunk {
+                bind(&mut args, before.id)?;
+            }
+            sql.push_str(" AND cases.id = v.column1 AND cases.version = v.column12 RETURNING id");
+            let ids: Vec<i64> = sqlx::query_scalar_with(&sql, args)
+                .fetch_all(&mut *self.tx)
+                .await?;
+            done.extend(ids);
+        }
+        let written: std::collections::HashSet<i64> = done.iter().copied().collect();
+        for (before, after) in pairs {
+            if !written.contains(&after.id) {
+                continue;
+            }
+            let old = before.officer_id.filter(|_| is_open(&before.stage));
+            let new = after.officer_id.filter(|_| is_open(&after.stage));
+            if old != new {
+                if let Some(o) = old {
+                    self.bump_load(o, &after.case_type, -1).await?;
+                }
+                if let Some(n) = new {
+                    self.bump_load(n, &after.case_type, 1).await?;
+                }
+            }
+        }
+        Ok(done)
+    }
+
     async fn bump_load(&mut self, officer_id: i64, case_type: &str, delta: i64) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO officer_loads (officer_id, case_type, open_count) VALUES ($1, $2, $3) \

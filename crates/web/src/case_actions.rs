@@ -5,7 +5,7 @@
 //! who may act and what suspension does are the app's (`allowed_roles`, the pipeline).
 
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use chrono::NaiveDate;
@@ -20,9 +20,9 @@ use zhixing_domain::node::{NodeStatus, UnlockLevel};
 use crate::api::problem;
 use crate::i18n::{t, tf, Lang};
 use crate::pages::Label;
-use crate::session::{same_secret, ApiJson, ApiSession, ApiWrite, PageSession};
-use crate::staff::error_page;
-use crate::staffing::CaseVersion;
+use crate::session::{ApiJson, ApiSession, ApiWrite, PageSession};
+use crate::staff::form_command;
+use crate::staffing::{run_case, CaseVersion};
 
 /// The pages' and the API's routes, with their full paths.
 pub fn routes() -> Router<App> {
@@ -194,13 +194,6 @@ pub struct CaseActionForm {
     reason: String,
 }
 
-fn expired() -> AppError {
-    AppError::forbidden(
-        "页面已过期，请刷新后重试",
-        "the page expired; reload it and try again",
-    )
-}
-
 fn version_missing() -> AppError {
     AppError::invalid(
         "request.field_missing",
@@ -216,28 +209,20 @@ async fn case_form(
     f: CaseActionForm,
     suspend: bool,
 ) -> Response {
-    let lang = s.lang;
-    let user = s.session.user.clone();
-    if !same_secret(&s.session.csrf, &f.csrf) {
-        return error_page(lang, &expired(), Some(user));
-    }
-    let Some(version) = f.version else {
-        return error_page(lang, &version_missing(), Some(user));
-    };
     let action = if suspend {
         CaseAction::Suspend { reason: f.reason }
     } else {
         CaseAction::Resume
     };
-    let cmd = Command::Case {
-        case_id: id,
-        version,
-        action,
-    };
-    match app.execute(&s.session.actor, cmd).await {
-        Ok(_) => Redirect::to(&format!("/cases/{id}")).into_response(),
-        Err(e) => error_page(lang, &e, Some(user)),
-    }
+    let cmd = f
+        .version
+        .map(|version| Command::Case {
+            case_id: id,
+            version,
+            action,
+        })
+        .ok_or_else(version_missing);
+    form_command(&app, &s, &f.csrf, cmd, &format!("/cases/{id}")).await
 }
 
 async fn suspend_post(
@@ -386,22 +371,6 @@ fn nodes_doc(v: CaseNodes) -> CaseNodesDoc {
 pub async fn api_nodes(State(app): State<App>, s: ApiSession, Path(id): Path<i64>) -> Response {
     match app.case_nodes(&s.session.actor, id).await {
         Ok(v) => Json(nodes_doc(v)).into_response(),
-        Err(e) => problem(&e),
-    }
-}
-
-async fn run_case(app: &App, s: &ApiWrite, id: i64, version: i64, action: CaseAction) -> Response {
-    let cmd = Command::Case {
-        case_id: id,
-        version,
-        action,
-    };
-    match app.execute(&s.session.actor, cmd).await {
-        Ok(o) => Json(CaseVersion {
-            id,
-            version: o.version.unwrap_or_default(),
-        })
-        .into_response(),
         Err(e) => problem(&e),
     }
 }

@@ -39,7 +39,7 @@ use crate::api::{problem, Problem};
 use crate::i18n::Lang;
 use crate::pages::{render_page, staff_page, Page};
 use crate::session::{same_secret, ApiJson, ApiSession, ApiWrite, PageSession};
-use crate::staff::error_page;
+use crate::staff::{error_page, expired};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -98,13 +98,6 @@ fn not_admin() -> AppError {
     AppError::forbidden(
         "只有系统管理员可以修改流程节点期限和工作日历",
         "only administrators change the node limits and the working calendar",
-    )
-}
-
-fn expired() -> AppError {
-    AppError::forbidden(
-        "页面已过期，请刷新后重试",
-        "the page expired; reload it and try again",
     )
 }
 
@@ -280,6 +273,85 @@ fn saved_query(court_id: i64, version: i64, c: &RecomputeCounts) -> String {
         "court={court_id}&saved={version}&changed={}&status={}&overdue={}",
         c.instances_changed, c.status_changes, c.newly_overdue
     )
+}
+
+/// The court of `raw` (default the user's) if the actor may read its node settings and, to
+/// `edit` them, is an administrator; with the rules in force there. Otherwise the error page.
+async fn court_rules(
+    app: &App,
+    s: &PageSession,
+    raw: Option<&str>,
+    edit: bool,
+) -> Result<(i64, NodeRules), Response> {
+    let refused = |e: &AppError| error_page(s.lang, e, Some(s.session.user.clone()));
+    let actor = &s.session.actor;
+    let court_id = court_of(app, actor, raw).map_err(|e| refused(&e))?;
+    if edit && actor.role != Role::Administrator {
+        return Err(refused(&not_admin()));
+    }
+    let rules = app
+        .load_node_rules(court_id)
+        .await
+        .map_err(|e| refused(&e))?;
+    Ok((court_id, rules))
+}
+
+/// An editor's post: the form, if it reads and carries the session's CSRF token, with the
+/// court it edits (which the actor must administer) and the rules in force there.
+async fn settings_post(
+    app: &App,
+    s: &PageSession,
+    body: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<(BTreeMap<String, String>, i64, NodeRules), Response> {
+    let refused = |e: &AppError| error_page(s.lang, e, Some(s.session.user.clone()));
+    let Ok(Form(pairs)) = body else {
+        return Err(refused(&bad_form()));
+    };
+    let form: BTreeMap<String, String> = pairs.into_iter().collect();
+    let field = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
+    if !same_secret(&s.session.csrf, field("csrf")) {
+        return Err(refused(&expired()));
+    }
+    let (court_id, rules) = court_rules(app, s, Some(field("court")), true).await?;
+    Ok((form, court_id, rules))
+}
+
+/// After "save": to the page `to` gives (with the new version and the counts), or the editor
+/// `again` saying why nothing was saved (someone saved meanwhile, a refused value, no right),
+/// or the error page.
+fn after_save(
+    s: &PageSession,
+    saved: Result<(i64, RecomputeCounts), AppError>,
+    to: impl FnOnce(i64, &RecomputeCounts) -> String,
+    again: impl FnOnce(StatusCode, Option<Notice>, Option<PreviewView>) -> Response,
+) -> Response {
+    match saved {
+        Ok((v, counts)) => Redirect::to(&to(v, &counts)).into_response(),
+        Err(e @ (AppError::Conflict(_) | AppError::Invalid(_) | AppError::Forbidden { .. })) => {
+            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::CONFLICT);
+            again(status, Notice::new("error", not_saved(s.lang, &e)), None)
+        }
+        Err(e) => error_page(s.lang, &e, Some(s.session.user.clone())),
+    }
+}
+
+/// After "preview": the editor `again` with what a save would change, or with the refusal of
+/// the draft; or the error page.
+fn after_preview(
+    app: &App,
+    s: &PageSession,
+    preview: Result<SettingPreview, AppError>,
+    again: impl FnOnce(StatusCode, Option<Notice>, Option<PreviewView>) -> Response,
+) -> Response {
+    match preview {
+        Ok(pv) => again(StatusCode::OK, None, Some(preview_view(app, s.lang, &pv))),
+        Err(e @ AppError::Invalid(_)) => again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Notice::new("error", err_text(s.lang, &e)),
+            None,
+        ),
+        Err(e) => error_page(s.lang, &e, Some(s.session.user.clone())),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -547,20 +619,14 @@ async fn nodes_page(
     s: PageSession,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let lang = s.lang;
-    let actor = &s.session.actor;
-    let court_id = match court_of(&app, actor, q.get("court").map(String::as_str)) {
-        Ok(c) => c,
-        Err(e) => return error_page(lang, &e, Some(s.session.user.clone())),
-    };
-    match app.load_node_rules(court_id).await {
-        Ok(rules) => {
-            let notice = saved_notice(lang, &q, "流程节点期限", "node limits");
-            let p = nodes_page_for(&app, &s, court_id, &rules, None, notice, None);
-            html(StatusCode::OK, render_page(&p))
-        }
-        Err(e) => error_page(lang, &e, Some(s.session.user.clone())),
-    }
+    let (court_id, rules) =
+        match court_rules(&app, &s, q.get("court").map(String::as_str), false).await {
+            Ok(x) => x,
+            Err(refused) => return refused,
+        };
+    let notice = saved_notice(s.lang, &q, "流程节点期限", "node limits");
+    let p = nodes_page_for(&app, &s, court_id, &rules, None, notice, None);
+    html(StatusCode::OK, render_page(&p))
 }
 
 async fn nodes_post(
@@ -570,26 +636,11 @@ async fn nodes_post(
 ) -> Response {
     let lang = s.lang;
     let actor = &s.session.actor;
-    let user = || Some(s.session.user.clone());
-    let Ok(Form(pairs)) = body else {
-        return error_page(lang, &bad_form(), user());
+    let (form, court_id, rules) = match settings_post(&app, &s, body).await {
+        Ok(x) => x,
+        Err(refused) => return refused,
     };
-    let form: BTreeMap<String, String> = pairs.into_iter().collect();
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
-    if !same_secret(&s.session.csrf, &get("csrf")) {
-        return error_page(lang, &expired(), user());
-    }
-    let court_id = match court_of(&app, actor, Some(&get("court"))) {
-        Ok(c) => c,
-        Err(e) => return error_page(lang, &e, user()),
-    };
-    if actor.role != Role::Administrator {
-        return error_page(lang, &not_admin(), user());
-    }
-    let rules = match app.load_node_rules(court_id).await {
-        Ok(r) => r,
-        Err(e) => return error_page(lang, &e, user()),
-    };
     let version: i64 = get("version").trim().parse().unwrap_or(-1);
     let op = get("op");
     // The draft: the defaults, the advanced editor's JSON, or the rows on their base.
@@ -641,68 +692,50 @@ async fn nodes_post(
         };
         (NodesDraft { set, rows, json }, problem)
     };
-    let page = |draft, notice, preview| {
-        nodes_page_for(&app, &s, court_id, &rules, Some(draft), notice, preview)
+    let respond = |status: StatusCode,
+                   draft: NodesDraft,
+                   notice: Option<Notice>,
+                   preview: Option<PreviewView>| {
+        let mut p = nodes_page_for(&app, &s, court_id, &rules, Some(draft), notice, preview);
+        p.version = version;
+        html(status, render_page(&p))
     };
     if let Some(text) = bad {
-        let mut p = page(draft, Notice::new("error", text), None);
-        p.version = version;
-        return html(StatusCode::UNPROCESSABLE_ENTITY, render_page(&p));
+        let notice = Notice::new("error", text);
+        return respond(StatusCode::UNPROCESSABLE_ENTITY, draft, notice, None);
     }
     let value = draft.set.to_json();
     match op.as_str() {
-        "save" => match app
-            .save_node_definitions(actor, court_id, &draft.set, version)
-            .await
-        {
-            Ok((v, counts)) => Redirect::to(&format!(
-                "/admin/nodes?{}",
-                saved_query(court_id, v, &counts)
-            ))
-            .into_response(),
-            Err(
-                e @ (AppError::Conflict(_) | AppError::Invalid(_) | AppError::Forbidden { .. }),
-            ) => {
-                let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::CONFLICT);
-                let mut p = page(draft, Notice::new("error", not_saved(lang, &e)), None);
-                p.version = version;
-                html(status, render_page(&p))
-            }
-            Err(e) => error_page(lang, &e, user()),
-        },
-        "defaults" => {
-            let mut p = page(
-                draft,
-                Notice::new(
-                    "info",
-                    msg(
-                        lang,
-                        "已载入系统默认期限（尚未保存）。请先“预览影响”，确认后再保存。",
-                        "The system defaults are loaded (not saved yet). Preview the effect, then save.",
-                    ),
-                ),
-                None,
-            );
-            p.version = version;
-            html(StatusCode::OK, render_page(&p))
+        "save" => {
+            let saved = app
+                .save_node_definitions(actor, court_id, &draft.set, version)
+                .await;
+            after_save(
+                &s,
+                saved,
+                |v, counts| format!("/admin/nodes?{}", saved_query(court_id, v, counts)),
+                |status, notice, preview| respond(status, draft, notice, preview),
+            )
         }
-        _ => match app
-            .preview_setting_change(actor, court_id, NODES_SETTING, &value)
-            .await
-        {
-            Ok(pv) => {
-                let view = preview_view(&app, lang, &pv);
-                let mut p = page(draft, None, Some(view));
-                p.version = version;
-                html(StatusCode::OK, render_page(&p))
-            }
-            Err(e @ AppError::Invalid(_)) => {
-                let mut p = page(draft, Notice::new("error", err_text(lang, &e)), None);
-                p.version = version;
-                html(StatusCode::UNPROCESSABLE_ENTITY, render_page(&p))
-            }
-            Err(e) => error_page(lang, &e, user()),
-        },
+        "defaults" => {
+            let notice = Notice::new(
+                "info",
+                msg(
+                    lang,
+                    "已载入系统默认期限（尚未保存）。请先“预览影响”，确认后再保存。",
+                    "The system defaults are loaded (not saved yet). Preview the effect, then save.",
+                ),
+            );
+            respond(StatusCode::OK, draft, notice, None)
+        }
+        _ => {
+            let preview = app
+                .preview_setting_change(actor, court_id, NODES_SETTING, &value)
+                .await;
+            after_preview(&app, &s, preview, |status, notice, preview| {
+                respond(status, draft, notice, preview)
+            })
+        }
     }
 }
 
@@ -953,21 +986,15 @@ async fn calendar_page(
     s: PageSession,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let lang = s.lang;
-    let actor = &s.session.actor;
-    let court_id = match court_of(&app, actor, q.get("court").map(String::as_str)) {
-        Ok(c) => c,
-        Err(e) => return error_page(lang, &e, Some(s.session.user.clone())),
-    };
+    let (court_id, rules) =
+        match court_rules(&app, &s, q.get("court").map(String::as_str), false).await {
+            Ok(x) => x,
+            Err(refused) => return refused,
+        };
     let year = year_of(q.get("year"));
-    match app.load_node_rules(court_id).await {
-        Ok(rules) => {
-            let notice = saved_notice(lang, &q, "工作日历", "working calendar");
-            let p = calendar_page_for(&app, &s, court_id, &rules, year, None, notice, None);
-            html(StatusCode::OK, render_page(&p))
-        }
-        Err(e) => error_page(lang, &e, Some(s.session.user.clone())),
-    }
+    let notice = saved_notice(s.lang, &q, "工作日历", "working calendar");
+    let p = calendar_page_for(&app, &s, court_id, &rules, year, None, notice, None);
+    html(StatusCode::OK, render_page(&p))
 }
 
 async fn calendar_post(
@@ -977,26 +1004,11 @@ async fn calendar_post(
 ) -> Response {
     let lang = s.lang;
     let actor = &s.session.actor;
-    let user = || Some(s.session.user.clone());
-    let Ok(Form(pairs)) = body else {
-        return error_page(lang, &bad_form(), user());
+    let (form, court_id, rules) = match settings_post(&app, &s, body).await {
+        Ok(x) => x,
+        Err(refused) => return refused,
     };
-    let form: BTreeMap<String, String> = pairs.into_iter().collect();
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
-    if !same_secret(&s.session.csrf, &get("csrf")) {
-        return error_page(lang, &expired(), user());
-    }
-    let court_id = match court_of(&app, actor, Some(&get("court"))) {
-        Ok(c) => c,
-        Err(e) => return error_page(lang, &e, user()),
-    };
-    if actor.role != Role::Administrator {
-        return error_page(lang, &not_admin(), user());
-    }
-    let rules = match app.load_node_rules(court_id).await {
-        Ok(r) => r,
-        Err(e) => return error_page(lang, &e, user()),
-    };
     let year = year_of(form.get("year"));
     let version: i64 = get("version").trim().parse().unwrap_or(-1);
     let op = get("op");
@@ -1089,29 +1101,20 @@ async fn calendar_post(
                 None,
             )
         }
-        "save" => match app
-            .save_calendar_overrides(actor, court_id, &draft, version)
-            .await
-        {
-            Ok((v, counts)) => Redirect::to(&format!(
-                "/admin/calendar?{}&year={year}",
-                saved_query(court_id, v, &counts)
-            ))
-            .into_response(),
-            Err(
-                e @ (AppError::Conflict(_) | AppError::Invalid(_) | AppError::Forbidden { .. }),
-            ) => {
-                let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::CONFLICT);
-                respond(
-                    status,
-                    draft,
-                    Notice::new("error", not_saved(lang, &e)),
-                    None,
-                    None,
-                )
-            }
-            Err(e) => error_page(lang, &e, user()),
-        },
+        "save" => {
+            let saved = app
+                .save_calendar_overrides(actor, court_id, &draft, version)
+                .await;
+            after_save(
+                &s,
+                saved,
+                |v, counts| {
+                    let q = saved_query(court_id, v, counts);
+                    format!("/admin/calendar?{q}&year={year}")
+                },
+                |status, notice, preview| respond(status, draft, notice, preview, None),
+            )
+        }
         other => {
             if let Some(raw) = other.strip_prefix("remove:") {
                 return match parse_override_date(raw) {
@@ -1139,23 +1142,12 @@ async fn calendar_post(
                 };
             }
             // "preview" and anything else: what a save would change.
-            match app
+            let preview = app
                 .preview_setting_change(actor, court_id, CALENDAR_SETTING, &draft.to_json())
-                .await
-            {
-                Ok(pv) => {
-                    let view = preview_view(&app, lang, &pv);
-                    respond(StatusCode::OK, draft, None, Some(view), None)
-                }
-                Err(e @ AppError::Invalid(_)) => respond(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    draft,
-                    Notice::new("error", err_text(lang, &e)),
-                    None,
-                    None,
-                ),
-                Err(e) => error_page(lang, &e, user()),
-            }
+                .await;
+            after_preview(&app, &s, preview, |status, notice, preview| {
+                respond(status, draft, notice, preview, None)
+            })
         }
     }
 }
@@ -1563,6 +1555,66 @@ fn calendar_doc(court_id: i64, r: &NodeRules, recomputed: Option<&RecomputeCount
     }
 }
 
+/// The court of an API path if the actor may read its node settings and, to `change` them, is
+/// an administrator; with the request's body. Otherwise the refusal.
+fn api_request<T>(
+    app: &App,
+    actor: &Actor,
+    raw: &str,
+    change: bool,
+    body: Result<ApiJson<T>, Response>,
+) -> Result<(i64, T), Box<Response>> {
+    let court_id = court_of(app, actor, Some(raw)).map_err(|e| problem(&e))?;
+    if change && actor.role != Role::Administrator {
+        return Err(Box::new(problem(&not_admin())));
+    }
+    let ApiJson(req) = body?;
+    Ok((court_id, req))
+}
+
+/// The court's setting in force as `doc` shows it (after a save, with what it recomputed).
+async fn api_doc<D: Serialize>(
+    app: &App,
+    court_id: i64,
+    recomputed: Option<&RecomputeCounts>,
+    doc: fn(i64, &NodeRules, Option<&RecomputeCounts>) -> D,
+) -> Response {
+    match app.load_node_rules(court_id).await {
+        Ok(r) => Json(doc(court_id, &r, recomputed)).into_response(),
+        Err(e) => problem(&e),
+    }
+}
+
+/// After a PUT: the setting in force with what the save recomputed, or the refusal.
+async fn api_saved<D: Serialize>(
+    app: &App,
+    court_id: i64,
+    saved: Result<(i64, RecomputeCounts), AppError>,
+    doc: fn(i64, &NodeRules, Option<&RecomputeCounts>) -> D,
+) -> Response {
+    match saved {
+        Ok((_, counts)) => api_doc(app, court_id, Some(&counts), doc).await,
+        Err(e) => problem(&e),
+    }
+}
+
+/// What saving `value` as the court's setting `key` would change.
+async fn api_preview(
+    app: &App,
+    actor: &Actor,
+    court_id: i64,
+    key: &str,
+    value: &serde_json::Value,
+) -> Response {
+    match app
+        .preview_setting_change(actor, court_id, key, &value.to_string())
+        .await
+    {
+        Ok(p) => Json(preview_doc(p)).into_response(),
+        Err(e) => problem(&e),
+    }
+}
+
 #[utoipa::path(get, path = "/api/v1/courts/{court_id}/node-definitions",
     params(("court_id" = i64, Path, description = "court id (within your courts)")),
     responses((status = 200, body = NodeDefinitionsDoc), (status = 401, body = Problem),
@@ -1573,12 +1625,8 @@ pub async fn api_get_nodes(
     s: ApiSession,
     Path(raw): Path<String>,
 ) -> Response {
-    let court_id = match court_of(&app, &s.session.actor, Some(&raw)) {
-        Ok(c) => c,
-        Err(e) => return problem(&e),
-    };
-    match app.load_node_rules(court_id).await {
-        Ok(r) => Json(nodes_doc(court_id, &r, None)).into_response(),
+    match court_of(&app, &s.session.actor, Some(&raw)) {
+        Ok(court_id) => api_doc(&app, court_id, None, nodes_doc).await,
         Err(e) => problem(&e),
     }
 }
@@ -1602,31 +1650,18 @@ pub async fn api_put_nodes(
     body: Result<ApiJson<PutNodeDefinitions>, Response>,
 ) -> Response {
     let actor = &s.session.actor;
-    let court_id = match court_of(&app, actor, Some(&raw)) {
-        Ok(c) => c,
-        Err(e) => return problem(&e),
-    };
-    if actor.role != Role::Administrator {
-        return problem(&not_admin());
-    }
-    let req = match body {
-        Ok(ApiJson(r)) => r,
-        Err(refused) => return refused,
+    let (court_id, req) = match api_request(&app, actor, &raw, true, body) {
+        Ok(x) => x,
+        Err(refused) => return *refused,
     };
     let set = match NodeSet::from_json(&req.definitions.to_string()) {
         Ok(s) => s,
         Err(e) => return invalid_value(e),
     };
-    match app
+    let saved = app
         .save_node_definitions(actor, court_id, &set, req.version)
-        .await
-    {
-        Ok((_, counts)) => match app.load_node_rules(court_id).await {
-            Ok(r) => Json(nodes_doc(court_id, &r, Some(&counts))).into_response(),
-            Err(e) => problem(&e),
-        },
-        Err(e) => problem(&e),
-    }
+        .await;
+    api_saved(&app, court_id, saved, nodes_doc).await
 }
 
 #[utoipa::path(post, path = "/api/v1/courts/{court_id}/node-definitions/preview",
@@ -1643,20 +1678,11 @@ pub async fn api_preview_nodes(
     body: Result<ApiJson<PreviewNodeDefinitions>, Response>,
 ) -> Response {
     let actor = &s.session.actor;
-    let court_id = match court_of(&app, actor, Some(&raw)) {
-        Ok(c) => c,
-        Err(e) => return problem(&e),
-    };
-    let req = match body {
-        Ok(ApiJson(r)) => r,
-        Err(refused) => return refused,
-    };
-    match app
-        .preview_setting_change(actor, court_id, NODES_SETTING, &req.definitions.to_string())
-        .await
-    {
-        Ok(p) => Json(preview_doc(p)).into_response(),
-        Err(e) => problem(&e),
+    match api_request(&app, actor, &raw, false, body) {
+        Ok((court_id, req)) => {
+            api_preview(&app, actor, court_id, NODES_SETTING, &req.definitions).await
+        }
+        Err(refused) => *refused,
     }
 }
 
@@ -1670,12 +1696,8 @@ pub async fn api_get_calendar(
     s: ApiSession,
     Path(raw): Path<String>,
 ) -> Response {
-    let court_id = match court_of(&app, &s.session.actor, Some(&raw)) {
-        Ok(c) => c,
-        Err(e) => return problem(&e),
-    };
-    match app.load_node_rules(court_id).await {
-        Ok(r) => Json(calendar_doc(court_id, &r, None)).into_response(),
+    match court_of(&app, &s.session.actor, Some(&raw)) {
+        Ok(court_id) => api_doc(&app, court_id, None, calendar_doc).await,
         Err(e) => problem(&e),
     }
 }
@@ -1699,31 +1721,18 @@ pub async fn api_put_calendar(
     body: Result<ApiJson<PutCalendar>, Response>,
 ) -> Response {
     let actor = &s.session.actor;
-    let court_id = match court_of(&app, actor, Some(&raw)) {
-        Ok(c) => c,
-        Err(e) => return problem(&e),
-    };
-    if actor.role != Role::Administrator {
-        return problem(&not_admin());
-    }
-    let req = match body {
-        Ok(ApiJson(r)) => r,
-        Err(refused) => return refused,
+    let (court_id, req) = match api_request(&app, actor, &raw, true, body) {
+        Ok(x) => x,
+        Err(refused) => return *refused,
     };
     let overrides = match CalendarOverrides::from_json(&req.overrides.to_string()) {
         Ok(o) => o,
         Err(e) => return invalid_value(e),
     };
-    match app
+    let saved = app
         .save_calendar_overrides(actor, court_id, &overrides, req.version)
-        .await
-    {
-        Ok((_, counts)) => match app.load_node_rules(court_id).await {
-            Ok(r) => Json(calendar_doc(court_id, &r, Some(&counts))).into_response(),
-            Err(e) => problem(&e),
-        },
-        Err(e) => problem(&e),
-    }
+        .await;
+    api_saved(&app, court_id, saved, calendar_doc).await
 }
 
 #[utoipa::path(post, path = "/api/v1/courts/{court_id}/calendar/preview",
@@ -1740,25 +1749,11 @@ pub async fn api_preview_calendar(
     body: Result<ApiJson<PreviewCalendar>, Response>,
 ) -> Response {
     let actor = &s.session.actor;
-    let court_id = match court_of(&app, actor, Some(&raw)) {
-        Ok(c) => c,
-        Err(e) => return problem(&e),
-    };
-    let req = match body {
-        Ok(ApiJson(r)) => r,
-        Err(refused) => return refused,
-    };
-    match app
-        .preview_setting_change(
-            actor,
-            court_id,
-            CALENDAR_SETTING,
-            &req.overrides.to_string(),
-        )
-        .await
-    {
-        Ok(p) => Json(preview_doc(p)).into_response(),
-        Err(e) => problem(&e),
+    match api_request(&app, actor, &raw, false, body) {
+        Ok((court_id, req)) => {
+            api_preview(&app, actor, court_id, CALENDAR_SETTING, &req.overrides).await
+        }
+        Err(refused) => *refused,
     }
 }
 

@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
+use zhixing_app::commands::Command;
 use zhixing_app::views::CurrentUser;
 use zhixing_app::{App, AppError};
 use zhixing_domain::case_number::CaseNumber;
@@ -48,6 +49,38 @@ pub fn error_page(lang: Lang, e: &AppError, user: Option<CurrentUser>) -> Respon
         user,
     };
     html(status, render_page(&page))
+}
+
+/// A form whose CSRF token is not the session's: the page is older than the sign-in.
+pub fn expired() -> AppError {
+    AppError::forbidden(
+        "页面已过期，请刷新后重试",
+        "the page expired; reload it and try again",
+    )
+}
+
+/// Runs the command a staff form posts: the session's CSRF token is checked first, then the
+/// form's own refusal (`cmd` an error) or the command; done, it redirects to `to`; any refusal
+/// is the error page.
+pub async fn form_command(
+    app: &App,
+    s: &PageSession,
+    csrf: &str,
+    cmd: Result<Command, AppError>,
+    to: &str,
+) -> Response {
+    let refused = |e: &AppError| error_page(s.lang, e, Some(s.session.user.clone()));
+    if !same_secret(&s.session.csrf, csrf) {
+        return refused(&expired());
+    }
+    let done = match cmd {
+        Ok(cmd) => app.execute(&s.session.actor, cmd).await,
+        Err(e) => return refused(&e),
+    };
+    match done {
+        Ok(_) => Redirect::to(to).into_response(),
+        Err(e) => refused(&e),
+    }
 }
 
 fn title_zh(status: StatusCode) -> String {

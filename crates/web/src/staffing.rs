@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use serde::{Deserialize, Serialize};
@@ -26,7 +26,7 @@ use crate::api::problem;
 use crate::i18n::Lang;
 use crate::pages::{render_page, staff_page, Page};
 use crate::session::{same_secret, ApiJson, ApiSession, ApiWrite, PageSession};
-use crate::staff::error_page;
+use crate::staff::{error_page, expired, form_command};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -54,13 +54,6 @@ pub fn api_routes() -> Router<App> {
 
 fn html(status: StatusCode, body: String) -> Response {
     (status, Html(body)).into_response()
-}
-
-fn expired() -> AppError {
-    AppError::forbidden(
-        "页面已过期，请刷新后重试",
-        "the page expired; reload it and try again",
-    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -239,39 +232,29 @@ pub struct AssignForm {
 }
 
 async fn case_form(app: App, s: PageSession, id: i64, f: AssignForm, team: bool) -> Response {
-    let lang = s.lang;
-    let user = s.session.user.clone();
-    if !same_secret(&s.session.csrf, &f.csrf) {
-        return error_page(lang, &expired(), Some(user));
-    }
     let action = if team {
-        let Some(team_id) = f.team_id else {
-            return error_page(lang, &missing("team_id"), Some(user));
-        };
-        CaseAction::AssignTeam {
-            team_id,
-            team_name: String::new(),
-            reason: f.reason,
-        }
+        f.team_id
+            .map(|team_id| CaseAction::AssignTeam {
+                team_id,
+                team_name: String::new(),
+                reason: f.reason,
+            })
+            .ok_or_else(|| missing("team_id"))
     } else {
-        let Some(officer_id) = f.officer_id else {
-            return error_page(lang, &missing("officer_id"), Some(user));
-        };
-        CaseAction::AssignOfficer {
-            officer_id,
-            officer_name: String::new(),
-            reason: Some(f.reason).filter(|r| !r.trim().is_empty()),
-        }
+        f.officer_id
+            .map(|officer_id| CaseAction::AssignOfficer {
+                officer_id,
+                officer_name: String::new(),
+                reason: Some(f.reason).filter(|r| !r.trim().is_empty()),
+            })
+            .ok_or_else(|| missing("officer_id"))
     };
-    let cmd = Command::Case {
+    let cmd = action.map(|action| Command::Case {
         case_id: id,
         version: f.version,
         action,
-    };
-    match app.execute(&s.session.actor, cmd).await {
-        Ok(_) => Redirect::to(&format!("/cases/{id}")).into_response(),
-        Err(e) => error_page(lang, &e, Some(user)),
-    }
+    });
+    form_command(&app, &s, &f.csrf, cmd, &format!("/cases/{id}")).await
 }
 
 fn missing(field: &str) -> AppError {
@@ -558,7 +541,14 @@ pub async fn api_teams(
     }
 }
 
-async fn run_case(app: &App, s: &ApiWrite, id: i64, version: i64, action: CaseAction) -> Response {
+/// Runs a case action from the API; answers the case's new version.
+pub(crate) async fn run_case(
+    app: &App,
+    s: &ApiWrite,
+    id: i64,
+    version: i64,
+    action: CaseAction,
+) -> Response {
     let cmd = Command::Case {
         case_id: id,
         version,

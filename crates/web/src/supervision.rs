@@ -16,9 +16,9 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use zhixing_app::supervision::{
-    parse_period, BulletinEntry, BulletinQuery, BulletinView, Grouping, InboxItem, InboxView,
-    NodeListFilter, NodeListItem, NodeListPage, SummaryRow, SupervisionSummary, Watch,
-    BULLETIN_EXPORT_MAX, SUPERVISION_ROLES,
+    may_supervise, parse_period, BulletinEntry, BulletinQuery, BulletinView, Grouping, InboxItem,
+    InboxView, NodeListFilter, NodeListItem, NodeListPage, SummaryRow, SupervisionSummary, Watch,
+    BULLETIN_EXPORT_MAX,
 };
 use zhixing_app::views::{CurrentUser, Named};
 use zhixing_app::{Actor, App, AppError};
@@ -28,7 +28,7 @@ use crate::format::url_encode;
 use crate::i18n::Lang;
 use crate::pages::{render_page, staff_page, Page};
 use crate::session::{lang_of, same_secret, ApiJson, ApiSession, ApiWrite, PageSession};
-use crate::staff::error_page;
+use crate::staff::{error_page, expired};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -131,20 +131,6 @@ fn bulletin_query(p: &Params, per_page: u32) -> Result<BulletinQuery, AppError> 
 /// The first day of `d`'s month.
 fn month_start(d: NaiveDate) -> NaiveDate {
     d.with_day(1).unwrap_or(d)
-}
-
-fn may_supervise(actor: &Actor) -> Result<(), AppError> {
-    if SUPERVISION_ROLES.contains(&actor.role) {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(
-            format!("{}无权查看流程监管与通报", actor.role.name_zh()),
-            format!(
-                "a {} may not see supervision and bulletins",
-                actor.role.name_en()
-            ),
-        ))
-    }
 }
 
 /// The courts the actor may pick, their own first.
@@ -289,7 +275,7 @@ impl SupervisionPage {
             .unwrap_or_else(|| crate::i18n::t(self.lang, "supervision.locked_by_hand").to_string())
     }
 
-    pub fn list_page_href(&self, page: u32) -> String {
+    pub fn page_href(&self, page: u32) -> String {
         let Some(l) = &self.list else {
             return "/supervision/nodes".into();
         };
@@ -326,9 +312,41 @@ fn back_of(path: &str, p: &Params) -> String {
     }
 }
 
+/// What `/supervision` (the counts) or `/supervision/nodes` (a list) shows, and the court
+/// picked.
+type Shown = (
+    Option<SupervisionSummary>,
+    Option<NodeListPage>,
+    Option<i64>,
+);
+
+/// The summary or a list, or the error page.
+fn supervision_page(
+    app: &App,
+    s: &PageSession,
+    path: &str,
+    p: &Params,
+    shown: Result<Shown, AppError>,
+) -> Response {
+    match shown {
+        Ok((summary, list, court)) => {
+            let page = SupervisionPage {
+                lang: s.lang,
+                user: s.session.user.clone(),
+                csrf: s.session.csrf.clone(),
+                summary,
+                list,
+                court,
+                courts: court_choices(app, &s.session.actor),
+                back: back_of(path, p),
+            };
+            html(StatusCode::OK, render_page(&page))
+        }
+        Err(e) => error_page(s.lang, &e, Some(s.session.user.clone())),
+    }
+}
+
 async fn summary_page(State(app): State<App>, s: PageSession, Query(p): Query<Params>) -> Response {
-    let lang = s.lang;
-    let user = s.session.user.clone();
     let actor = &s.session.actor;
     let result = async {
         may_supervise(actor)?;
@@ -339,27 +357,11 @@ async fn summary_page(State(app): State<App>, s: PageSession, Query(p): Query<Pa
             .map(|v| (v, court))
     }
     .await;
-    match result {
-        Ok((summary, court)) => {
-            let page = SupervisionPage {
-                lang,
-                user,
-                csrf: s.session.csrf.clone(),
-                summary: Some(summary),
-                list: None,
-                court,
-                courts: court_choices(&app, actor),
-                back: back_of("/supervision", &p),
-            };
-            html(StatusCode::OK, render_page(&page))
-        }
-        Err(e) => error_page(lang, &e, Some(user)),
-    }
+    let shown = result.map(|(summary, court)| (Some(summary), None, court));
+    supervision_page(&app, &s, "/supervision", &p, shown)
 }
 
 async fn nodes_page(State(app): State<App>, s: PageSession, Query(p): Query<Params>) -> Response {
-    let lang = s.lang;
-    let user = s.session.user.clone();
     let actor = &s.session.actor;
     let result = async {
         may_supervise(actor)?;
@@ -367,22 +369,11 @@ async fn nodes_page(State(app): State<App>, s: PageSession, Query(p): Query<Para
         app.supervision_nodes(actor, &f).await
     }
     .await;
-    match result {
-        Ok(list) => {
-            let page = SupervisionPage {
-                lang,
-                user,
-                csrf: s.session.csrf.clone(),
-                court: list.filter.court_id,
-                summary: None,
-                list: Some(list),
-                courts: court_choices(&app, actor),
-                back: back_of("/supervision/nodes", &p),
-            };
-            html(StatusCode::OK, render_page(&page))
-        }
-        Err(e) => error_page(lang, &e, Some(user)),
-    }
+    let shown = result.map(|list| {
+        let court = list.filter.court_id;
+        (None, Some(list), court)
+    });
+    supervision_page(&app, &s, "/supervision/nodes", &p, shown)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -752,11 +743,7 @@ pub struct ReadForm {
 async fn inbox_read(State(app): State<App>, s: PageSession, Form(f): Form<ReadForm>) -> Response {
     let lang = s.lang;
     if !same_secret(&s.session.csrf, &f.csrf) {
-        let e = AppError::forbidden(
-            "页面已过期，请刷新后重试",
-            "the page expired; reload it and try again",
-        );
-        return error_page(lang, &e, Some(s.session.user.clone()));
+        return error_page(lang, &expired(), Some(s.session.user.clone()));
     }
     let ids: Vec<i64> = f.id.into_iter().collect();
     match app.mark_notifications_read(&s.session.actor, &ids).await {

@@ -7,7 +7,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use chrono::NaiveDate;
@@ -22,8 +22,8 @@ use zhixing_domain::unlock::{DecisionLevel, RequestKind, RequestStatus};
 use crate::api::problem;
 use crate::i18n::{t, tf, Lang};
 use crate::pages::{render_page, staff_page, Label, Page};
-use crate::session::{same_secret, ApiJson, ApiSession, ApiWrite, PageSession};
-use crate::staff::error_page;
+use crate::session::{ApiJson, ApiSession, ApiWrite, PageSession};
+use crate::staff::{error_page, form_command};
 
 /// The pages' and the API's routes, with their full paths.
 pub fn routes() -> Router<App> {
@@ -67,13 +67,6 @@ impl Label for RequestStatus {
 
 fn html(status: StatusCode, body: String) -> Response {
     (status, Html(body)).into_response()
-}
-
-fn expired() -> AppError {
-    AppError::forbidden(
-        "页面已过期，请刷新后重试",
-        "the page expired; reload it and try again",
-    )
 }
 
 fn pick(lang: Lang, zh: &str, en: &str) -> String {
@@ -328,6 +321,7 @@ pub struct RequestForm {
     reason: String,
 }
 
+/// Posts a request from the case page and goes back to its panel.
 async fn request_form(
     app: App,
     s: PageSession,
@@ -335,15 +329,8 @@ async fn request_form(
     csrf: &str,
     case_id: i64,
 ) -> Response {
-    let lang = s.lang;
-    let user = s.session.user.clone();
-    if !same_secret(&s.session.csrf, csrf) {
-        return error_page(lang, &expired(), Some(user));
-    }
-    match app.execute(&s.session.actor, cmd).await {
-        Ok(_) => Redirect::to(&format!("/cases/{case_id}#node-requests")).into_response(),
-        Err(e) => error_page(lang, &e, Some(user)),
-    }
+    let to = format!("/cases/{case_id}#node-requests");
+    form_command(&app, &s, csrf, Ok(cmd), &to).await
 }
 
 async fn unlock_post(
@@ -420,30 +407,19 @@ async fn decision_post(
     Path(id): Path<i64>,
     Form(f): Form<DecisionForm>,
 ) -> Response {
-    let lang = s.lang;
-    let user = s.session.user.clone();
-    if !same_secret(&s.session.csrf, &f.csrf) {
-        return error_page(lang, &expired(), Some(user));
-    }
     let parsed = decision_of(f.decision.as_str())
         .and_then(|approve| parse_date(&f.new_due_on).map(|d| (approve, d)));
-    let (approve, new_due_on) = match parsed {
-        Ok(x) => x,
-        Err(e) => return error_page(lang, &e, Some(user)),
+    let done = match parsed {
+        Ok((true, _)) => "approved",
+        _ => "refused",
     };
-    let cmd = Command::DecideNodeRequest {
+    let cmd = parsed.map(|(approve, new_due_on)| Command::DecideNodeRequest {
         request_id: id,
         approve,
         reason: f.reason,
         new_due_on,
-    };
-    match app.execute(&s.session.actor, cmd).await {
-        Ok(_) => {
-            let done = if approve { "approved" } else { "refused" };
-            Redirect::to(&format!("/approvals?done={done}")).into_response()
-        }
-        Err(e) => error_page(lang, &e, Some(user)),
-    }
+    });
+    form_command(&app, &s, &f.csrf, cmd, &format!("/approvals?done={done}")).await
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,12 +3,14 @@
 
 mod common;
 
-use chrono::NaiveDate;
-use common::{api_csrf, client, each_engine, get_page, get_text, hidden, sign_in, Server};
-use reqwest::{Client, StatusCode};
+use common::{
+    each_engine, get_json, get_page, get_text, hidden, is_problem, post_form, post_json, signed_in,
+    signed_in_with_token, today, Server,
+};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 use zhixing_app::demo::DemoOptions;
-use zhixing_app::nodes::{beijing_date, node_set};
+use zhixing_app::nodes::node_set;
 use zhixing_domain::calendar::WorkingCalendar;
 use zhixing_domain::ids::resident_check_char;
 use zhixing_domain::period::due_date_only;
@@ -17,10 +19,6 @@ const DEMO: DemoOptions = DemoOptions { cases: 0, seed: 3 };
 
 fn id(body17: &str) -> String {
     format!("{body17}{}", resident_check_char(body17))
-}
-
-fn today() -> NaiveDate {
-    beijing_date(zhixing_store::now_ms())
 }
 
 /// The due date the domain gives the default node `key` started today with `paused` days of
@@ -34,9 +32,7 @@ fn expected_due(key: &str, paused: u32) -> String {
 
 /// Files a case through the API as `clerk` of their court; returns its id.
 async fn file_case(s: &Server, clerk: &str, court: &str) -> i64 {
-    let c = client();
-    sign_in(&c, &s.base, clerk).await;
-    let token = api_csrf(&c, &s.base).await;
+    let (c, token) = signed_in_with_token(s, clerk).await;
     let body = json!({
         "case_type": "first",
         "applicant": {"kind": "person", "name": "王申请", "id_number": id("41088319700101001")},
@@ -46,13 +42,7 @@ async fn file_case(s: &Server, clerk: &str, court: &str) -> i64 {
         "debtor_locatable": true,
         "flags": []
     });
-    let r = c
-        .post(format!("{}/api/v1/cases", s.base))
-        .header("X-CSRF-Token", &token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let r = post_json(&c, format!("{}/api/v1/cases", s.base), Some(&token), &body).await;
     assert_eq!(r.status(), StatusCode::CREATED, "filing by {clerk}");
     let v: Value = r.json().await.unwrap();
     v["case_id"].as_i64().unwrap()
@@ -66,17 +56,6 @@ fn node_row<'a>(html: &'a str, key: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no node {key} on the page"));
     let rest = &html[start..];
     &rest[..rest.find("</tr>").unwrap()]
-}
-
-async fn signed_in(s: &Server, user: &str) -> Client {
-    let c = client();
-    sign_in(&c, &s.base, user).await;
-    c
-}
-
-async fn post_form(c: &Client, url: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
-    let r = c.post(url).form(form).send().await.unwrap();
-    (r.status(), r.text().await.unwrap())
 }
 
 async fn case_version(s: &Server, case_id: i64) -> i64 {
@@ -149,7 +128,7 @@ async fn the_case_page_shows_nodes_and_suspends_and_resumes_through_its_forms() 
         // A clerk's post with a good token is refused by role.
         let csrf = hidden(&page, "csrf");
         let version = case_version(&s, case_id).await.to_string();
-        let (status, body) = post_form(
+        let (status, _, body) = post_form(
             &clerk,
             &suspend_url,
             &[("csrf", &csrf), ("version", &version), ("reason", "破产")],
@@ -171,14 +150,14 @@ async fn the_case_page_shows_nodes_and_suspends_and_resumes_through_its_forms() 
         let version = hidden(&page, "version");
 
         // Missing CSRF → refused; no reason → 422 in Chinese; nothing changed.
-        let (status, _) = post_form(
+        let (status, _, _) = post_form(
             &judge,
             &suspend_url,
             &[("version", &version), ("reason", "破产")],
         )
         .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{label}");
-        let (status, _) = post_form(
+        let (status, _, _) = post_form(
             &judge,
             &suspend_url,
             &[
@@ -189,7 +168,7 @@ async fn the_case_page_shows_nodes_and_suspends_and_resumes_through_its_forms() 
         )
         .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{label}");
-        let (status, body) = post_form(
+        let (status, _, body) = post_form(
             &judge,
             &suspend_url,
             &[("csrf", &csrf), ("version", &version), ("reason", "  ")],
@@ -205,7 +184,7 @@ async fn the_case_page_shows_nodes_and_suspends_and_resumes_through_its_forms() 
         );
 
         // Suspended: the pausing nodes pause, the state is shown with its reason.
-        let (status, _) = post_form(
+        let (status, _, _) = post_form(
             &judge,
             &suspend_url,
             &[
@@ -236,7 +215,7 @@ async fn the_case_page_shows_nodes_and_suspends_and_resumes_through_its_forms() 
         assert!(!page.contains("/suspend\""), "{label}");
 
         // The page's old version is stale now: the established conflict message.
-        let (status, body) = post_form(
+        let (status, _, body) = post_form(
             &judge,
             &resume_url,
             &[("csrf", &csrf), ("version", &version)],
@@ -254,7 +233,7 @@ async fn the_case_page_shows_nodes_and_suspends_and_resumes_through_its_forms() 
             "{label}"
         );
         let version = hidden(&page, "version");
-        let (status, _) = post_form(
+        let (status, _, _) = post_form(
             &judge,
             &resume_url,
             &[("csrf", &csrf), ("version", &version)],
@@ -282,7 +261,7 @@ async fn the_case_page_shows_nodes_and_suspends_and_resumes_through_its_forms() 
         assert_eq!(status, StatusCode::NOT_FOUND, "{label}");
         let other_page = get_text(&other, format!("{base}/cases")).await;
         let other_csrf = hidden(&other_page, "csrf");
-        let (status, _) = post_form(
+        let (status, _, _) = post_form(
             &other,
             &suspend_url,
             &[
@@ -301,13 +280,6 @@ async fn the_case_page_shows_nodes_and_suspends_and_resumes_through_its_forms() 
     .await;
 }
 
-fn is_problem(r: &reqwest::Response) -> bool {
-    r.headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/problem+json"))
-}
-
 #[tokio::test]
 async fn the_api_twins_suspend_resume_and_list_nodes() {
     each_engine(DEMO, |s, label| async move {
@@ -317,16 +289,8 @@ async fn the_api_twins_suspend_resume_and_list_nodes() {
         let suspend_url = format!("{base}/api/v1/cases/{case_id}/suspend");
         let resume_url = format!("{base}/api/v1/cases/{case_id}/resume");
 
-        let chief = signed_in(&s, "mz_chief").await;
-        let token = api_csrf(&chief, &base).await;
-        let doc: Value = chief
-            .get(&nodes_url)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let (chief, token) = signed_in_with_token(&s, "mz_chief").await;
+        let doc = get_json(&chief, &nodes_url).await;
         assert_eq!(doc["case_id"], case_id, "{label}");
         assert_eq!(doc["today"], today().to_string());
         assert_eq!(doc["suspended"], false);
@@ -344,76 +308,68 @@ async fn the_api_twins_suspend_resume_and_list_nodes() {
         let version = doc["version"].as_i64().unwrap();
 
         // Without the CSRF header: 403 problem, nothing changed.
-        let r = chief
-            .post(&suspend_url)
-            .json(&json!({"version": version, "reason": "破产"}))
-            .send()
-            .await
-            .unwrap();
+        let r = post_json(
+            &chief,
+            &suspend_url,
+            None,
+            &json!({"version": version, "reason": "破产"}),
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}");
         assert!(is_problem(&r), "{label}");
         // No reason: 422 problem with the Chinese message.
-        let r = chief
-            .post(&suspend_url)
-            .header("X-CSRF-Token", &token)
-            .json(&json!({"version": version}))
-            .send()
-            .await
-            .unwrap();
+        let r = post_json(
+            &chief,
+            &suspend_url,
+            Some(&token),
+            &json!({"version": version}),
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
         assert!(is_problem(&r), "{label}");
         let p: Value = r.json().await.unwrap();
         assert_eq!(p["code"], "case.reason_required", "{label}");
         assert!(p["message_zh"].as_str().unwrap().contains("理由"), "{p}");
         // A clerk: 403 problem.
-        let clerk = signed_in(&s, "mz_clerk").await;
-        let clerk_token = api_csrf(&clerk, &base).await;
-        let r = clerk
-            .post(&suspend_url)
-            .header("X-CSRF-Token", &clerk_token)
-            .json(&json!({"version": version, "reason": "破产"}))
-            .send()
-            .await
-            .unwrap();
+        let (clerk, clerk_token) = signed_in_with_token(&s, "mz_clerk").await;
+        let r = post_json(
+            &clerk,
+            &suspend_url,
+            Some(&clerk_token),
+            &json!({"version": version, "reason": "破产"}),
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}");
         assert!(is_problem(&r), "{label}");
         // Another court: 404 problem for the nodes and the action.
-        let other = signed_in(&s, "xw_chief").await;
-        let other_token = api_csrf(&other, &base).await;
+        let (other, other_token) = signed_in_with_token(&s, "xw_chief").await;
         let r = other.get(&nodes_url).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{label}");
         assert!(is_problem(&r), "{label}");
-        let r = other
-            .post(&suspend_url)
-            .header("X-CSRF-Token", &other_token)
-            .json(&json!({"version": version, "reason": "破产"}))
-            .send()
-            .await
-            .unwrap();
+        let r = post_json(
+            &other,
+            &suspend_url,
+            Some(&other_token),
+            &json!({"version": version, "reason": "破产"}),
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{label}");
         assert!(!suspended(&s, case_id).await, "{label}");
 
         // Suspend.
-        let r = chief
-            .post(&suspend_url)
-            .header("X-CSRF-Token", &token)
-            .json(&json!({"version": version, "reason": "申请执行人同意暂缓执行"}))
-            .send()
-            .await
-            .unwrap();
+        let r = post_json(
+            &chief,
+            &suspend_url,
+            Some(&token),
+            &json!({"version": version, "reason": "申请执行人同意暂缓执行"}),
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::OK, "{label}");
         let v: Value = r.json().await.unwrap();
         assert_eq!(v["id"], case_id);
         let new_version = v["version"].as_i64().unwrap();
         assert!(new_version > version, "{label}");
-        let doc: Value = chief
-            .get(&nodes_url)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let doc = get_json(&chief, &nodes_url).await;
         assert_eq!(doc["suspended"], true, "{label}");
         assert_eq!(doc["may_resume"], true);
         assert_eq!(doc["suspension"]["reason"], "申请执行人同意暂缓执行");
@@ -427,32 +383,25 @@ async fn the_api_twins_suspend_resume_and_list_nodes() {
         assert_eq!(conclude["paused_since"], today().to_string());
 
         // Resume with the old version: 409 problem; with the new one, 15 days later: done.
-        let r = chief
-            .post(&resume_url)
-            .header("X-CSRF-Token", &token)
-            .json(&json!({"version": version}))
-            .send()
-            .await
-            .unwrap();
+        let r = post_json(
+            &chief,
+            &resume_url,
+            Some(&token),
+            &json!({"version": version}),
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::CONFLICT, "{label}");
         assert!(is_problem(&r), "{label}");
         backdate_suspension(&s, case_id, 15).await;
-        let r = chief
-            .post(&resume_url)
-            .header("X-CSRF-Token", &token)
-            .json(&json!({"version": new_version}))
-            .send()
-            .await
-            .unwrap();
+        let r = post_json(
+            &chief,
+            &resume_url,
+            Some(&token),
+            &json!({"version": new_version}),
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::OK, "{label}");
-        let doc: Value = chief
-            .get(&nodes_url)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let doc = get_json(&chief, &nodes_url).await;
         assert_eq!(doc["suspended"], false, "{label}");
         let conclude = doc["nodes"]
             .as_array()
@@ -469,13 +418,13 @@ async fn the_api_twins_suspend_resume_and_list_nodes() {
         );
         // Resuming again: refused by the rules, as a problem.
         let version = doc["version"].as_i64().unwrap();
-        let r = chief
-            .post(&resume_url)
-            .header("X-CSRF-Token", &token)
-            .json(&json!({"version": version}))
-            .send()
-            .await
-            .unwrap();
+        let r = post_json(
+            &chief,
+            &resume_url,
+            Some(&token),
+            &json!({"version": version}),
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
         assert!(is_problem(&r), "{label}");
 

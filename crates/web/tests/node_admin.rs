@@ -5,67 +5,17 @@
 
 mod common;
 
-use chrono::NaiveDate;
-use common::{api_csrf, client, each_engine, get_json, get_page, hidden, sign_in};
-use reqwest::header::LOCATION;
-use reqwest::{Client, StatusCode};
+use common::{
+    api_csrf, client, each_engine, file_cases, get_json, get_page, hidden, post_json, post_pairs,
+    put_json, signed_in, signed_in_with_token,
+};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
-use zhixing_app::commands::{Command, FileCase};
 use zhixing_app::demo::DemoOptions;
 use zhixing_app::node_rules::{CALENDAR_SETTING, NODES_SETTING};
-use zhixing_domain::basis::{Basis, BasisKind};
-use zhixing_domain::case::CaseType;
-use zhixing_domain::ids::{resident_check_char, ResidentId};
-use zhixing_domain::money::Fen;
 use zhixing_domain::node::NodeSet;
-use zhixing_domain::party::{Party, PartyIdentity};
 
 const DEMO: DemoOptions = DemoOptions { cases: 0, seed: 5 };
-
-fn person(name: &str, body17: &str) -> Party {
-    let id = format!("{body17}{}", resident_check_char(body17));
-    Party::new(
-        name,
-        PartyIdentity::Person(ResidentId::parse(&id).unwrap()),
-        None,
-        None,
-    )
-    .unwrap()
-}
-
-/// Files `n` cases at 孟州 (their process nodes open); returns their ids.
-async fn file_some(s: &common::Server, n: usize) -> Vec<i64> {
-    let user = s.user("mz_clerk").await;
-    let actor = s.app.actor_for_user(user.id).await.unwrap();
-    let mut out = Vec::new();
-    for i in 0..n {
-        let f = FileCase {
-            court_id: actor.court_id,
-            case_type: CaseType::First,
-            basis: Basis::new(
-                "孟州市人民法院",
-                &format!("（2024）豫0883民初{}号", 500 + i),
-                BasisKind::Judgment,
-                NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
-                NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-            )
-            .unwrap(),
-            claim: Fen::from_yuan(20_000),
-            applicants: vec![person("张三", "41088319800101123")],
-            debtors: vec![person(
-                &format!("被执行人{i}"),
-                &format!("41088319850505{:03}", i),
-            )],
-            reception_id: None,
-            flags: Default::default(),
-            debtor_locatable: true,
-            note: None,
-        };
-        let o = s.app.execute(&actor, Command::FileCase(f)).await.unwrap();
-        out.push(o.id.unwrap());
-    }
-    out
-}
 
 /// A hidden field's value as the browser would send it back.
 fn unescape(s: &str) -> String {
@@ -80,12 +30,6 @@ fn unescape(s: &str) -> String {
 
 fn court(s: &common::Server, code: &str) -> i64 {
     s.app.court_tree().by_code(code).unwrap().id
-}
-
-async fn post_form(c: &Client, url: String, form: &[(String, String)]) -> (StatusCode, String) {
-    let r = c.post(url).form(form).send().await.unwrap();
-    let status = r.status();
-    (status, r.text().await.unwrap())
 }
 
 fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -142,8 +86,7 @@ async fn pages_are_for_their_roles_and_linked_from_the_menu() {
             ("mz_clerk", StatusCode::FORBIDDEN),
             ("mz_t1_judge", StatusCode::FORBIDDEN),
         ] {
-            let c = client();
-            sign_in(&c, base, user).await;
+            let c = signed_in(&s, user).await;
             for path in ["/admin/nodes", "/admin/calendar?year=2025"] {
                 let (status, html) = get_page(&c, format!("{base}{path}")).await;
                 assert_eq!(status, settings, "{label}: {user} {path}");
@@ -165,15 +108,13 @@ async fn pages_are_for_their_roles_and_linked_from_the_menu() {
             assert!(html.contains("href=\"/tools/period\""), "{label}");
         }
         // The editor is the administrator's; the others read.
-        let admin = client();
-        sign_in(&admin, base, "mz_admin").await;
+        let admin = signed_in(&s, "mz_admin").await;
         let (_, page) = get_page(&admin, format!("{base}/admin/nodes")).await;
         assert!(page.contains("流程节点期限设置"), "{label}");
         assert!(page.contains("id=\"nodes-editor\""), "{label}");
         assert!(page.contains("系统默认"), "{label}: no own setting yet");
         assert!(page.contains("执行期限（结案）"), "{label}");
-        let chief = client();
-        sign_in(&chief, base, "mz_chief").await;
+        let chief = signed_in(&s, "mz_chief").await;
         let (_, page) = get_page(&chief, format!("{base}/admin/nodes")).await;
         assert!(!page.contains("id=\"nodes-editor\""), "{label}");
         assert!(page.contains("只有系统管理员可以修改"), "{label}");
@@ -215,8 +156,7 @@ async fn pages_are_for_their_roles_and_linked_from_the_menu() {
         let (status, _) = get_page(&admin, format!("{base}/admin/nodes?court={sy}")).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{label}");
         // The city's supervisor may look at a basic court's.
-        let sup = client();
-        sign_in(&sup, base, "jz_supervisor").await;
+        let sup = signed_in(&s, "jz_supervisor").await;
         let mz = court(&s, "豫0883");
         let (status, _) = get_page(&sup, format!("{base}/admin/calendar?court={mz}")).await;
         assert_eq!(status, StatusCode::OK, "{label}");
@@ -229,17 +169,16 @@ async fn node_limits_preview_then_save_with_refusals() {
     each_engine(DEMO, |s, label| async move {
         let base = &s.base;
         let mz = court(&s, "豫0883");
-        file_some(&s, 3).await;
-        let admin = client();
-        sign_in(&admin, base, "mz_admin").await;
+        file_cases(&s, "mz_clerk", 500, 3).await;
+        let admin = signed_in(&s, "mz_admin").await;
         let (_, page) = get_page(&admin, format!("{base}/admin/nodes")).await;
         let events = s.app.store.count_events().await.unwrap();
         let url = format!("{base}/admin/nodes");
 
         // Preview: counts and examples, nothing written.
         let change = [("n.conclude_case", "3")];
-        let (status, html) =
-            post_form(&admin, url.clone(), &node_form(&page, "preview", &change)).await;
+        let (status, _, html) =
+            post_pairs(&admin, url.clone(), &node_form(&page, "preview", &change)).await;
         assert_eq!(status, StatusCode::OK, "{label}");
         assert!(html.contains("影响预览"), "{label}");
         assert!(html.contains("期限将变化 3 个"), "{label}");
@@ -255,7 +194,7 @@ async fn node_limits_preview_then_save_with_refusals() {
 
         // Refusals: a field that is not a number; a completion that can never happen; no
         // CSRF token; a bureau chief. Nothing saved.
-        let (status, html) = post_form(
+        let (status, _, html) = post_pairs(
             &admin,
             url.clone(),
             &node_form(&page, "save", &[("n.assign_officer", "七")]),
@@ -281,16 +220,15 @@ async fn node_limits_preview_then_save_with_refusals() {
             ("json", &v.to_string()),
             ("op", "save"),
         ]);
-        let (status, html) = post_form(&admin, url.clone(), &json_form).await;
+        let (status, _, html) = post_pairs(&admin, url.clone(), &json_form).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
         assert!(html.contains("永远不会完成"), "{label}");
         let mut forged = node_form(&page, "save", &change);
         forged.retain(|(k, _)| k != "csrf");
         forged.push(("csrf".into(), "forged".into()));
-        let (status, _) = post_form(&admin, url.clone(), &forged).await;
+        let (status, _, _) = post_pairs(&admin, url.clone(), &forged).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{label}");
-        let chief = client();
-        sign_in(&chief, base, "mz_chief").await;
+        let chief = signed_in(&s, "mz_chief").await;
         let (_, chief_page) = get_page(&chief, format!("{base}/admin/calendar")).await;
         let chief_form = pairs(&[
             ("csrf", &hidden(&chief_page, "csrf")),
@@ -300,7 +238,7 @@ async fn node_limits_preview_then_save_with_refusals() {
             ("json", &NodeSet::defaults().to_json()),
             ("op", "save"),
         ]);
-        let (status, _) = post_form(&chief, url.clone(), &chief_form).await;
+        let (status, _, _) = post_pairs(&chief, url.clone(), &chief_form).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{label}");
         assert!(s
             .app
@@ -312,14 +250,9 @@ async fn node_limits_preview_then_save_with_refusals() {
         assert_eq!(s.app.store.count_events().await.unwrap(), events, "{label}");
 
         // Save: back to the page with the counts.
-        let r = admin
-            .post(url.clone())
-            .form(&node_form(&page, "save", &change))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{label}");
-        let to = r.headers()[LOCATION].to_str().unwrap().to_string();
+        let (status, to, _) =
+            post_pairs(&admin, url.clone(), &node_form(&page, "save", &change)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{label}");
         assert!(to.starts_with("/admin/nodes?court="), "{label}: {to}");
         let (_, html) = get_page(&admin, format!("{base}{to}")).await;
         assert!(html.contains("已保存（第 1 版）"), "{label}");
@@ -338,14 +271,14 @@ async fn node_limits_preview_then_save_with_refusals() {
             zhixing_domain::period::PeriodLimit::Months(3)
         );
         // A second save from the old page: someone else's newer version stands.
-        let (status, html) =
-            post_form(&admin, url.clone(), &node_form(&page, "save", &change)).await;
+        let (status, _, html) =
+            post_pairs(&admin, url.clone(), &node_form(&page, "save", &change)).await;
         assert_eq!(status, StatusCode::CONFLICT, "{label}");
         assert!(html.contains("已被他人修改"), "{label}");
 
         // Restore the defaults: loaded into the editor, not saved.
         let (_, page) = get_page(&admin, format!("{base}/admin/nodes")).await;
-        let (status, html) = post_form(
+        let (status, _, html) = post_pairs(
             &admin,
             url.clone(),
             &pairs(&[
@@ -378,8 +311,7 @@ async fn calendar_days_are_added_previewed_and_saved() {
     each_engine(DEMO, |s, label| async move {
         let base = &s.base;
         let mz = court(&s, "豫0883");
-        let admin = client();
-        sign_in(&admin, base, "mz_admin").await;
+        let admin = signed_in(&s, "mz_admin").await;
         let url = format!("{base}/admin/calendar");
         let (_, page) = get_page(&admin, format!("{url}?year=2026")).await;
         let form = |page: &str, op: &str, extra: &[(&str, &str)]| {
@@ -395,7 +327,7 @@ async fn calendar_days_are_added_previewed_and_saved() {
             f
         };
         // An impossible date is refused, saying which.
-        let (status, html) = post_form(
+        let (status, _, html) = post_pairs(
             &admin,
             url.clone(),
             &form(
@@ -412,7 +344,7 @@ async fn calendar_days_are_added_previewed_and_saved() {
             "{label}: what was typed stays"
         );
         // A day added to the draft.
-        let (status, html) = post_form(
+        let (status, _, html) = post_pairs(
             &admin,
             url.clone(),
             &form(
@@ -433,7 +365,8 @@ async fn calendar_days_are_added_previewed_and_saved() {
             "{label}"
         );
         // Preview, then save.
-        let (status, preview) = post_form(&admin, url.clone(), &form(&html, "preview", &[])).await;
+        let (status, _, preview) =
+            post_pairs(&admin, url.clone(), &form(&html, "preview", &[])).await;
         assert_eq!(status, StatusCode::OK, "{label}");
         assert!(preview.contains("影响预览"), "{label}");
         assert!(s
@@ -443,14 +376,8 @@ async fn calendar_days_are_added_previewed_and_saved() {
             .await
             .unwrap()
             .is_none());
-        let r = admin
-            .post(url.clone())
-            .form(&form(&preview, "save", &[]))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{label}");
-        let to = r.headers()[LOCATION].to_str().unwrap().to_string();
+        let (status, to, _) = post_pairs(&admin, url.clone(), &form(&preview, "save", &[])).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{label}");
         let (_, page) = get_page(&admin, format!("{base}{to}")).await;
         assert!(page.contains("工作日历已保存（第 1 版）"), "{label}");
         assert!(page.contains("本院停工"), "{label}");
@@ -459,7 +386,7 @@ async fn calendar_days_are_added_previewed_and_saved() {
             .calendar
             .is_working_day(chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()));
         // Make-up days as rest, and the day removed again: draft only.
-        let (_, html) = post_form(
+        let (_, _, html) = post_pairs(
             &admin,
             url.clone(),
             &form(&page, "makeup", &[("makeup", "rest")]),
@@ -469,8 +396,8 @@ async fn calendar_days_are_added_previewed_and_saved() {
             unescape(&hidden(&html, "doc")).contains("\"rest\""),
             "{label}"
         );
-        let (_, html) =
-            post_form(&admin, url.clone(), &form(&html, "remove:2026-12-31", &[])).await;
+        let (_, _, html) =
+            post_pairs(&admin, url.clone(), &form(&html, "remove:2026-12-31", &[])).await;
         assert!(
             !unescape(&hidden(&html, "doc")).contains("2026-12-31"),
             "{label}"
@@ -488,7 +415,7 @@ async fn calendar_days_are_added_previewed_and_saved() {
         // Without the token nothing happens.
         let mut forged = form(&page, "save", &[]);
         forged.retain(|(k, _)| k != "csrf");
-        let (status, _) = post_form(&admin, url.clone(), &forged).await;
+        let (status, _, _) = post_pairs(&admin, url.clone(), &forged).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{label}");
     })
     .await;
@@ -498,8 +425,7 @@ async fn calendar_days_are_added_previewed_and_saved() {
 async fn the_period_calculator_crosses_national_day_2025() {
     each_engine(DEMO, |s, label| async move {
         let base = &s.base;
-        let clerk = client();
-        sign_in(&clerk, base, "mz_clerk").await;
+        let clerk = signed_in(&s, "mz_clerk").await;
         let (status, html) = get_page(
             &clerk,
             format!("{base}/tools/period?from=2025-09-28&n=10&unit=days&suspended="),
@@ -582,9 +508,8 @@ async fn the_api_reads_previews_and_saves_with_csrf_and_versions() {
         let mz = court(&s, "豫0883");
         let jz = court(&s, "豫08");
         let sy = court(&s, "豫0811");
-        file_some(&s, 3).await;
-        let admin = client();
-        sign_in(&admin, base, "mz_admin").await;
+        file_cases(&s, "mz_clerk", 500, 3).await;
+        let admin = signed_in(&s, "mz_admin").await;
         let nodes_url = format!("{base}/api/v1/courts/{mz}/node-definitions");
         let v = get_json(&admin, &nodes_url).await;
         assert_eq!(
@@ -595,8 +520,7 @@ async fn the_api_reads_previews_and_saves_with_csrf_and_versions() {
         let defs = v["definitions"].clone();
         assert!(defs["nodes"].as_array().unwrap().len() >= 5);
         // Roles and courts.
-        let clerk = client();
-        sign_in(&clerk, base, "mz_clerk").await;
+        let clerk = signed_in(&s, "mz_clerk").await;
         let r = clerk.get(&nodes_url).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}");
         let r = admin
@@ -614,12 +538,13 @@ async fn the_api_reads_previews_and_saves_with_csrf_and_versions() {
             }
         }
         let events = s.app.store.count_events().await.unwrap();
-        let r = admin
-            .post(format!("{nodes_url}/preview"))
-            .json(&json!({"definitions": changed}))
-            .send()
-            .await
-            .unwrap();
+        let r = post_json(
+            &admin,
+            format!("{nodes_url}/preview"),
+            None,
+            &json!({"definitions": changed}),
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::OK, "{label}");
         let p: Value = r.json().await.unwrap();
         assert!(p["instances_changed"].as_u64().unwrap() > 0, "{label}: {p}");
@@ -631,12 +556,13 @@ async fn the_api_reads_previews_and_saves_with_csrf_and_versions() {
         assert_eq!(s.app.store.count_events().await.unwrap(), events, "{label}");
 
         // Writes need the token.
-        let r = admin
-            .put(&nodes_url)
-            .json(&json!({"definitions": changed, "version": 0}))
-            .send()
-            .await
-            .unwrap();
+        let r = put_json(
+            &admin,
+            &nodes_url,
+            None,
+            &json!({"definitions": changed, "version": 0}),
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}");
         assert_eq!(r.json::<Value>().await.unwrap()["code"], "csrf");
         let token = api_csrf(&admin, base).await;
@@ -646,13 +572,13 @@ async fn the_api_reads_previews_and_saves_with_csrf_and_versions() {
                 n["completions"] = json!(["case_filed"]);
             }
         }
-        let r = admin
-            .put(&nodes_url)
-            .header("X-CSRF-Token", &token)
-            .json(&json!({"definitions": bad, "version": 0}))
-            .send()
-            .await
-            .unwrap();
+        let r = put_json(
+            &admin,
+            &nodes_url,
+            Some(&token),
+            &json!({"definitions": bad, "version": 0}),
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
         let e: Value = r.json().await.unwrap();
         assert!(
@@ -661,13 +587,13 @@ async fn the_api_reads_previews_and_saves_with_csrf_and_versions() {
         );
         assert_eq!(s.app.store.count_events().await.unwrap(), events, "{label}");
         // Saved, with the counts; then a stale version conflicts.
-        let r = admin
-            .put(&nodes_url)
-            .header("X-CSRF-Token", &token)
-            .json(&json!({"definitions": changed, "version": 0}))
-            .send()
-            .await
-            .unwrap();
+        let r = put_json(
+            &admin,
+            &nodes_url,
+            Some(&token),
+            &json!({"definitions": changed, "version": 0}),
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::OK, "{label}");
         let v: Value = r.json().await.unwrap();
         assert_eq!(
@@ -679,53 +605,49 @@ async fn the_api_reads_previews_and_saves_with_csrf_and_versions() {
             v["recomputed"]["instances_changed"], p["instances_changed"],
             "{label}"
         );
-        let r = admin
-            .put(&nodes_url)
-            .header("X-CSRF-Token", &token)
-            .json(&json!({"definitions": changed, "version": 0}))
-            .send()
-            .await
-            .unwrap();
+        let r = put_json(
+            &admin,
+            &nodes_url,
+            Some(&token),
+            &json!({"definitions": changed, "version": 0}),
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::CONFLICT, "{label}");
         // A bureau chief reads but does not write.
-        let chief = client();
-        sign_in(&chief, base, "mz_chief").await;
-        let chief_token = api_csrf(&chief, base).await;
-        let r = chief
-            .put(&nodes_url)
-            .header("X-CSRF-Token", &chief_token)
-            .json(&json!({"definitions": changed, "version": 1}))
-            .send()
-            .await
-            .unwrap();
+        let (chief, chief_token) = signed_in_with_token(&s, "mz_chief").await;
+        let r = put_json(
+            &chief,
+            &nodes_url,
+            Some(&chief_token),
+            &json!({"definitions": changed, "version": 1}),
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}");
 
         // The calendar: the city sets it, the basic court inherits.
-        let city = client();
-        sign_in(&city, base, "admin").await;
-        let city_token = api_csrf(&city, base).await;
+        let (city, city_token) = signed_in_with_token(&s, "admin").await;
         let cal_url = format!("{base}/api/v1/courts/{jz}/calendar");
-        let r = city
-            .put(&cal_url)
-            .header("X-CSRF-Token", &city_token)
-            .json(&json!({"overrides": {"days": [
+        let r = put_json(
+            &city,
+            &cal_url,
+            Some(&city_token),
+            &json!({"overrides": {"days": [
                 {"date": "2027-01-01", "kind": "holiday", "name": "元旦"},
-                {"date": "2027-01-01", "kind": "workday"}]}, "version": 0}))
-            .send()
-            .await
-            .unwrap();
+                {"date": "2027-01-01", "kind": "workday"}]}, "version": 0}),
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
         let e: Value = r.json().await.unwrap();
         assert_eq!(e["code"], "calendar.conflict", "{label}");
         assert!(e["message_zh"].as_str().unwrap().contains("2027-01-01"));
-        let r = city
-            .put(&cal_url)
-            .header("X-CSRF-Token", &city_token)
-            .json(&json!({"overrides": {"makeup": "working", "days": [
-                {"date": "2027-01-01", "kind": "holiday", "name": "元旦"}]}, "version": 0}))
-            .send()
-            .await
-            .unwrap();
+        let r = put_json(
+            &city,
+            &cal_url,
+            Some(&city_token),
+            &json!({"overrides": {"makeup": "working", "days": [
+                {"date": "2027-01-01", "kind": "holiday", "name": "元旦"}]}, "version": 0}),
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::OK, "{label}");
         let v: Value = r.json().await.unwrap();
         assert_eq!(

@@ -198,7 +198,15 @@ async fn weights_editor_and_api() {
         // Assign through the API: CSRF required; reason required for a reassignment.
         let officer = s.user("mz_t1_officer2").await;
         let held = s.app.store.cases_held_by(officer.id).await.unwrap();
-        if let Some(case) = held.iter().find(|c| c.stage != "closed") {
+        // An open case that supervision has not locked for an overdue node.
+        let mut open = None;
+        for c in held.iter().filter(|c| c.stage != "closed") {
+            if s.app.store.case_by_id(c.id).await.unwrap().unwrap().locked == 0 {
+                open = Some(c);
+                break;
+            }
+        }
+        if let Some(case) = open {
             let to = s.user("mz_t1_officer3").await;
             let url = format!("{base}/api/v1/cases/{}/assign", case.id);
             let body = serde_json::json!({"officer_id": to.id, "version": case.version});

@@ -6,72 +6,16 @@ mod common;
 
 use std::io::Read;
 
-use chrono::{Months, NaiveDate};
+use chrono::Months;
 use common::{
-    api_csrf, api_login, client, each_engine, get_json, get_page, get_text, hidden, sign_in,
-    Server, PASSWORD,
+    api_csrf, api_login, client, each_engine, file_cases, get_json, get_page, get_text, hidden,
+    officer_of, post_form, post_json, signed_in, today, PASSWORD,
 };
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use zhixing_app::commands::{Command, FileCase};
 use zhixing_app::demo::DemoOptions;
-use zhixing_app::nodes::beijing_date;
-use zhixing_domain::basis::{Basis, BasisKind};
-use zhixing_domain::case::CaseType;
-use zhixing_domain::ids::{resident_check_char, ResidentId};
-use zhixing_domain::money::Fen;
-use zhixing_domain::party::{Party, PartyIdentity};
 
 const DEMO: DemoOptions = DemoOptions { cases: 0, seed: 3 };
-
-fn today() -> NaiveDate {
-    beijing_date(zhixing_store::now_ms())
-}
-
-fn person(name: &str, body17: &str) -> Party {
-    let id = format!("{body17}{}", resident_check_char(body17));
-    Party::new(
-        name,
-        PartyIdentity::Person(ResidentId::parse(&id).unwrap()),
-        None,
-        None,
-    )
-    .unwrap()
-}
-
-/// Files `n` cases at the court of `clerk` (a demo account); returns their ids and numbers.
-async fn file_many(s: &Server, clerk: &str, n: usize) -> Vec<(i64, String)> {
-    let user = s.user(clerk).await;
-    let actor = s.app.actor_for_user(user.id).await.unwrap();
-    let mut out = Vec::new();
-    for i in 0..n {
-        let f = FileCase {
-            court_id: actor.court_id,
-            case_type: CaseType::First,
-            basis: Basis::new(
-                "孟州市人民法院",
-                &format!("（2024）豫0883民初{}号", 300 + i),
-                BasisKind::Judgment,
-                NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
-                NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-            )
-            .unwrap(),
-            claim: Fen::from_yuan(20_000),
-            applicants: vec![person("张三", "41088319800101123")],
-            debtors: vec![person(
-                &format!("被执行人{i}"),
-                &format!("41088319850505{:03}", i),
-            )],
-            reception_id: None,
-            flags: Default::default(),
-            debtor_locatable: true,
-            note: None,
-        };
-        let o = s.app.execute(&actor, Command::FileCase(f)).await.unwrap();
-        out.push((o.id.unwrap(), o.case_number.unwrap()));
-    }
-    out
-}
 
 fn xlsx_part(bytes: &[u8], name: &str) -> String {
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("the export is a zip");
@@ -87,8 +31,8 @@ fn xlsx_part(bytes: &[u8], name: &str) -> String {
 async fn supervision_pages_bulletin_export_and_roles() {
     each_engine(DEMO, |s, label| async move {
         let base = &s.base;
-        let mz = file_many(&s, "mz_clerk", 6).await;
-        let wz = file_many(&s, "wz_clerk", 4).await;
+        let mz = file_cases(&s, "mz_clerk", 300, 6).await;
+        let wz = file_cases(&s, "wz_clerk", 300, 4).await;
         let later = today().checked_add_months(Months::new(7)).unwrap();
         let tick = s.app.supervise_tick(later).await.unwrap().unwrap();
         assert_eq!(tick.report.locked, 10, "{label}");
@@ -96,8 +40,7 @@ async fn supervision_pages_bulletin_export_and_roles() {
         let wz_court = s.user("wz_clerk").await.court_id;
 
         // Roles without access: 403 on the pages, the export and the API.
-        let clerk = client();
-        sign_in(&clerk, base, "mz_clerk").await;
+        let clerk = signed_in(&s, "mz_clerk").await;
         for path in [
             "/supervision",
             "/supervision/nodes?status=locked",
@@ -118,8 +61,7 @@ async fn supervision_pages_bulletin_export_and_roles() {
         );
 
         // The court's bureau chief: counts by court, team and officer, their own court only.
-        let chief = client();
-        sign_in(&chief, base, "mz_chief").await;
+        let chief = signed_in(&s, "mz_chief").await;
         let (st, page) = get_page(&chief, format!("{base}/supervision")).await;
         assert_eq!(st, StatusCode::OK, "{label}");
         assert!(page.contains("href=\"/supervision\""), "{label}: nav link");
@@ -323,12 +265,11 @@ async fn supervision_pages_bulletin_export_and_roles() {
 async fn the_inbox_badge_and_mark_read() {
     each_engine(DEMO, |s, label| async move {
         let base = &s.base;
-        let cases = file_many(&s, "mz_clerk", 3).await;
+        let cases = file_cases(&s, "mz_clerk", 300, 3).await;
         let later = today().checked_add_months(Months::new(7)).unwrap();
         s.app.supervise_tick(later).await.unwrap().unwrap();
         // The bureau chief hears of each lock.
-        let chief = client();
-        sign_in(&chief, base, "mz_chief").await;
+        let chief = signed_in(&s, "mz_chief").await;
         let badge = get_text(&chief, format!("{base}/inbox/badge")).await;
         assert!(badge.contains(">3</span>"), "{label}: {badge}");
         let (st, page) = get_page(&chief, format!("{base}/inbox")).await;
@@ -341,29 +282,29 @@ async fn the_inbox_badge_and_mark_read() {
         let csrf = hidden(&page, "csrf");
         let id = hidden(&page, "id");
         // A forged token changes nothing.
-        let r = chief
-            .post(format!("{base}/inbox/read"))
-            .form(&[("csrf", "forged"), ("id", id.as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}");
-        let r = chief
-            .post(format!("{base}/inbox/read"))
-            .form(&[("csrf", csrf.as_str()), ("id", id.as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{label}");
+        let (status, _, _) = post_form(
+            &chief,
+            format!("{base}/inbox/read"),
+            &[("csrf", "forged"), ("id", id.as_str())],
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{label}");
+        let (status, _, _) = post_form(
+            &chief,
+            format!("{base}/inbox/read"),
+            &[("csrf", csrf.as_str()), ("id", id.as_str())],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{label}");
         let badge = get_text(&chief, format!("{base}/inbox/badge")).await;
         assert!(badge.contains(">2</span>"), "{label}: {badge}");
-        let r = chief
-            .post(format!("{base}/inbox/read"))
-            .form(&[("csrf", csrf.as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{label}");
+        let (status, _, _) = post_form(
+            &chief,
+            format!("{base}/inbox/read"),
+            &[("csrf", csrf.as_str())],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{label}");
         assert_eq!(
             get_text(&chief, format!("{base}/inbox/badge")).await,
             "",
@@ -373,18 +314,9 @@ async fn the_inbox_badge_and_mark_read() {
         assert!(page.contains("没有未读提醒"), "{label}");
 
         // The officer, through the API: unread first, mark read with the CSRF header only.
-        let officer_id = s
-            .app
-            .store
-            .case_by_id(cases[0].0)
-            .await
-            .unwrap()
-            .unwrap()
-            .officer_id
-            .unwrap();
-        let officer = s.app.store.user_by_id(officer_id).await.unwrap().unwrap();
+        let officer = officer_of(&s, cases[0].0).await;
         let c = client();
-        let r = api_login(&c, base, &officer.username, PASSWORD).await;
+        let r = api_login(&c, base, &officer, PASSWORD).await;
         assert_eq!(r.status(), StatusCode::OK, "{label}");
         let v = get_json(&c, format!("{base}/api/v1/inbox")).await;
         let unread = v["unread_count"].as_i64().unwrap();
@@ -400,21 +332,22 @@ async fn the_inbox_badge_and_mark_read() {
             "{label}"
         );
         let first = v["unread"][0]["id"].as_i64().unwrap();
-        let r = c
-            .post(format!("{base}/api/v1/inbox/read"))
-            .json(&json!({"ids": [first]}))
-            .send()
-            .await
-            .unwrap();
+        let r = post_json(
+            &c,
+            format!("{base}/api/v1/inbox/read"),
+            None,
+            &json!({"ids": [first]}),
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}: no CSRF header");
         let token = api_csrf(&c, base).await;
-        let r = c
-            .post(format!("{base}/api/v1/inbox/read"))
-            .header("X-CSRF-Token", &token)
-            .json(&json!({"ids": [first]}))
-            .send()
-            .await
-            .unwrap();
+        let r = post_json(
+            &c,
+            format!("{base}/api/v1/inbox/read"),
+            Some(&token),
+            &json!({"ids": [first]}),
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::OK, "{label}");
         let v: Value = r.json().await.unwrap();
         assert_eq!(v["marked"], 1, "{label}");
@@ -430,22 +363,22 @@ async fn the_inbox_badge_and_mark_read() {
             .await
             .unwrap()[0]
             .id;
-        let r = c
-            .post(format!("{base}/api/v1/inbox/read"))
-            .header("X-CSRF-Token", &token)
-            .json(&json!({"ids": [chief_note]}))
-            .send()
-            .await
-            .unwrap();
+        let r = post_json(
+            &c,
+            format!("{base}/api/v1/inbox/read"),
+            Some(&token),
+            &json!({"ids": [chief_note]}),
+        )
+        .await;
         let v: Value = r.json().await.unwrap();
         assert_eq!(v["marked"], 0, "{label}");
-        let r = c
-            .post(format!("{base}/api/v1/inbox/read"))
-            .header("X-CSRF-Token", &token)
-            .json(&json!({}))
-            .send()
-            .await
-            .unwrap();
+        let r = post_json(
+            &c,
+            format!("{base}/api/v1/inbox/read"),
+            Some(&token),
+            &json!({}),
+        )
+        .await;
         let v: Value = r.json().await.unwrap();
         assert_eq!(v["unread_count"], 0, "{label}");
     })

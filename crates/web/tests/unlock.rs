@@ -4,45 +4,28 @@
 mod common;
 
 use chrono::{Months, NaiveDate};
-use common::{api_csrf, client, each_engine, get_page, hidden, sign_in, Server};
+use common::{
+    api_csrf, each_engine, file_as, get_json, get_page, hidden, officer_of, person, post_form,
+    post_json, signed_in, signed_in_with_token, today, Server,
+};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-use zhixing_app::commands::{Command, FileCase};
+use zhixing_app::commands::FileCase;
 use zhixing_app::demo::DemoOptions;
-use zhixing_app::nodes::beijing_date;
 use zhixing_domain::basis::{Basis, BasisKind};
 use zhixing_domain::case::CaseType;
-use zhixing_domain::ids::{resident_check_char, ResidentId};
 use zhixing_domain::money::Fen;
-use zhixing_domain::party::{Party, PartyIdentity};
 
 const DEMO: DemoOptions = DemoOptions { cases: 0, seed: 5 };
-
-fn today() -> NaiveDate {
-    beijing_date(zhixing_store::now_ms())
-}
 
 fn ymd(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-fn person(name: &str, body17: &str) -> Party {
-    let id = format!("{body17}{}", resident_check_char(body17));
-    Party::new(
-        name,
-        PartyIdentity::Person(ResidentId::parse(&id).unwrap()),
-        None,
-        None,
-    )
-    .unwrap()
-}
-
 /// A case filed at the 孟州 court; its id and its officer's username.
 async fn file(s: &Server) -> (i64, String) {
-    let clerk = s.user("mz_clerk").await;
-    let actor = s.app.actor_for_user(clerk.id).await.unwrap();
-    let f = FileCase {
-        court_id: clerk.court_id,
+    let filing = |court_id| FileCase {
+        court_id,
         case_type: CaseType::First,
         basis: Basis::new(
             "孟州市人民法院",
@@ -60,22 +43,8 @@ async fn file(s: &Server) -> (i64, String) {
         debtor_locatable: true,
         note: None,
     };
-    let id = s
-        .app
-        .execute(&actor, Command::FileCase(f))
-        .await
-        .unwrap()
-        .id
-        .unwrap();
-    let case = s.app.store.case_by_id(id).await.unwrap().unwrap();
-    let officer = s
-        .app
-        .store
-        .user_by_id(case.officer_id.unwrap())
-        .await
-        .unwrap()
-        .unwrap();
-    (id, officer.username)
+    let (id, _) = file_as(s, "mz_clerk", filing).await;
+    (id, officer_of(s, id).await)
 }
 
 /// Moves the six-month node of a case so that it is due on `due`.
@@ -108,30 +77,9 @@ async fn locked_case(s: &Server) -> (i64, String) {
     (id, officer)
 }
 
-async fn signed_in(s: &Server, user: &str) -> Client {
-    let c = client();
-    sign_in(&c, &s.base, user).await;
-    c
-}
-
-async fn post_form(c: &Client, url: &str, form: &[(&str, &str)]) -> (StatusCode, String, String) {
-    let r = c.post(url).form(form).send().await.unwrap();
-    let status = r.status();
-    let location = r
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    (status, location, r.text().await.unwrap())
-}
-
+/// [`post_json`]: the status and the JSON answer, a problem document when refused.
 async fn api_post(c: &Client, url: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
-    let mut req = c.post(url).json(&body);
-    if let Some(t) = token {
-        req = req.header("X-CSRF-Token", t);
-    }
-    let r = req.send().await.unwrap();
+    let r = post_json(c, url, token, &body).await;
     let status = r.status();
     if status.is_client_error() {
         assert_eq!(
@@ -361,8 +309,7 @@ async fn the_api_requests_lists_and_decides_with_csrf_and_problems() {
     each_engine(DEMO, |s, label| async move {
         let base = s.base.clone();
         let (id, officer) = locked_case(&s).await;
-        let oc = signed_in(&s, &officer).await;
-        let token = api_csrf(&oc, &base).await;
+        let (oc, token) = signed_in_with_token(&s, &officer).await;
         let url = format!("{base}/api/v1/cases/{id}/unlock-requests");
 
         // CSRF first, then the rules.
@@ -386,8 +333,7 @@ async fn the_api_requests_lists_and_decides_with_csrf_and_problems() {
         assert_eq!(v["code"], "node_request.pending");
         // A locked case refuses other work with the lock message (423), here a judge's
         // suspension.
-        let judge = signed_in(&s, "mz_t1_judge").await;
-        let judge_token = api_csrf(&judge, &base).await;
+        let (judge, judge_token) = signed_in_with_token(&s, "mz_t1_judge").await;
         let version = s.app.store.case_by_id(id).await.unwrap().unwrap().version;
         let (status, v) = api_post(
             &judge,
@@ -413,14 +359,7 @@ async fn the_api_requests_lists_and_decides_with_csrf_and_problems() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}");
         let sup = signed_in(&s, "jz_supervisor").await;
-        let v: Value = sup
-            .get(format!("{base}/api/v1/node-requests?status=pending"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let v = get_json(&sup, format!("{base}/api/v1/node-requests?status=pending")).await;
         let items = v["items"].as_array().unwrap();
         assert_eq!(items.len(), 1, "{label}: {v}");
         assert_eq!(items[0]["id"], req);
@@ -435,8 +374,7 @@ async fn the_api_requests_lists_and_decides_with_csrf_and_problems() {
         // Decisions: the wrong level, no token, a bad date, then approved.
         let decide = format!("{base}/api/v1/node-requests/{req}/decision");
         let new_due = ymd(today() + chrono::Duration::days(15));
-        let chief = signed_in(&s, "mz_chief").await;
-        let chief_token = api_csrf(&chief, &base).await;
+        let (chief, chief_token) = signed_in_with_token(&s, "mz_chief").await;
         let (status, v) = api_post(
             &chief,
             &decide,
@@ -513,8 +451,7 @@ async fn the_api_requests_lists_and_decides_with_csrf_and_problems() {
         // An extension through the API: too late, then the president's.
         let (fresh, fresh_officer) = file(&s).await;
         set_due(&s, fresh, today() + chrono::Duration::days(3)).await;
-        let fc = signed_in(&s, &fresh_officer).await;
-        let ftoken = api_csrf(&fc, &base).await;
+        let (fc, ftoken) = signed_in_with_token(&s, &fresh_officer).await;
         let xurl = format!("{base}/api/v1/cases/{fresh}/extension-requests");
         let (status, v) = api_post(&fc, &xurl, Some(&ftoken), json!({"reason": "需要时间"})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
@@ -527,8 +464,7 @@ async fn the_api_requests_lists_and_decides_with_csrf_and_problems() {
             (Some("president"), Some(3))
         );
         let xreq = v["id"].as_i64().unwrap();
-        let yz = signed_in(&s, "mz_yz").await;
-        let ytoken = api_csrf(&yz, &base).await;
+        let (yz, ytoken) = signed_in_with_token(&s, "mz_yz").await;
         let (status, v) = api_post(
             &yz,
             &format!("{base}/api/v1/node-requests/{xreq}/decision"),
@@ -555,14 +491,7 @@ async fn the_api_requests_lists_and_decides_with_csrf_and_problems() {
         assert_eq!(v["new_due_on"], v["node_due_on"]);
 
         // The OpenAPI document describes the four calls.
-        let doc: Value = oc
-            .get(format!("{base}/api/v1/openapi.json"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let doc = get_json(&oc, format!("{base}/api/v1/openapi.json")).await;
         for p in [
             "/api/v1/cases/{id}/unlock-requests",
             "/api/v1/cases/{id}/extension-requests",

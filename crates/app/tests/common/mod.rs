@@ -1,14 +1,21 @@
 //! The harness the application tests share: a fresh database (optionally with the demo city)
-//! on every engine, actors by username, and the parties and basis of a filing.
+//! on every engine, actors by username, the parties and basis of a filing, a filed case and
+//! its officer, case actions at the current version, and today's date in Beijing.
 //! Each test binary uses a subset of it.
 #![allow(dead_code)]
 
 use chrono::NaiveDate;
+use zhixing_app::commands::{Command, FileCase};
 use zhixing_app::demo::DemoOptions;
-use zhixing_app::{Actor, App};
+use zhixing_app::nodes::beijing_date;
+use zhixing_app::{Actor, App, AppError};
 use zhixing_domain::basis::{Basis, BasisKind};
+use zhixing_domain::case::CaseType;
 use zhixing_domain::ids::{resident_check_char, ResidentId};
+use zhixing_domain::lifecycle::CaseAction;
+use zhixing_domain::money::Fen;
 use zhixing_domain::party::{Party, PartyIdentity};
+use zhixing_store::nodes::NodeRow;
 use zhixing_store::testing::test_databases;
 
 /// Runs `f` against a fresh application on every test database — with the demo city generated
@@ -74,4 +81,92 @@ pub fn basis(instrument_number: &str, effective_date: &str) -> Basis {
         NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
     )
     .unwrap()
+}
+
+/// A first-instance case at `court_id`: 张三 against 李四 for 38,000 yuan on the 孟州 court's
+/// judgment （2024）豫0883民初88号.
+pub fn filing(court_id: i64) -> FileCase {
+    FileCase {
+        court_id,
+        case_type: CaseType::First,
+        basis: basis("（2024）豫0883民初88号", "2024-03-01"),
+        claim: Fen::from_yuan(38_000),
+        applicants: vec![person("张三", "41088319800101123", None)],
+        debtors: vec![person("李四", "41088319850505456", None)],
+        reception_id: None,
+        flags: Default::default(),
+        debtor_locatable: true,
+        note: None,
+    }
+}
+
+/// Files the case `filing` gives for the court of `clerk` (a demo account), as that clerk;
+/// returns its id.
+pub async fn file_as(app: &App, clerk: &str, filing: impl FnOnce(i64) -> FileCase) -> i64 {
+    let clerk = actor(app, clerk).await;
+    app.execute(&clerk, Command::FileCase(filing(clerk.court_id)))
+        .await
+        .unwrap()
+        .id
+        .unwrap()
+}
+
+/// A [`filing`] of the 孟州 court, filed by its clerk; returns its id.
+pub async fn file(app: &App) -> i64 {
+    file_as(app, "mz_clerk", filing).await
+}
+
+/// A [`filing`] of the 孟州 court and the username of the officer filing assigned it to.
+pub async fn file_with_officer(app: &App) -> (i64, String) {
+    let id = file(app).await;
+    let officer_id = app
+        .store
+        .case_by_id(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .officer_id
+        .unwrap();
+    let officer = app.store.user_by_id(officer_id).await.unwrap().unwrap();
+    (id, officer.username)
+}
+
+/// Runs `action` on a case as the demo account `who`, at the case's current version; returns
+/// the new version.
+pub async fn act(app: &App, who: &str, case_id: i64, action: CaseAction) -> Result<i64, AppError> {
+    let a = actor(app, who).await;
+    let version = app
+        .store
+        .case_by_id(case_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .version;
+    app.execute(
+        &a,
+        Command::Case {
+            case_id,
+            version,
+            action,
+        },
+    )
+    .await
+    .map(|o| o.version.unwrap())
+}
+
+/// Today in Beijing, the day the process nodes count in.
+pub fn today() -> NaiveDate {
+    beijing_date(zhixing_store::now_ms())
+}
+
+/// A `YYYY-MM-DD` date.
+pub fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// The node `key` among a case's node rows.
+pub fn node_row<'a>(rows: &'a [NodeRow], key: &str) -> &'a NodeRow {
+    rows.iter()
+        .find(|r| r.node_key == key)
+        .unwrap_or_else(|| panic!("no {key} in {rows:?}"))
 }

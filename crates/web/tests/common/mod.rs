@@ -1,13 +1,23 @@
 //! The harness the HTTP tests share: a demo city served on a random port for each engine,
-//! browser-like clients, signing in through the form or the API, and reading hidden fields.
+//! browser-like clients, signing in through the form or the API, reading hidden fields,
+//! posting forms and JSON (with the CSRF header), and cases filed at a demo court.
 //! Each test binary uses a subset of it.
 #![allow(dead_code)]
 
+use chrono::NaiveDate;
 use reqwest::redirect::Policy;
-use reqwest::{Client, IntoUrl, Response, StatusCode};
+use reqwest::{Client, IntoUrl, RequestBuilder, Response, StatusCode};
+use serde::Serialize;
 use serde_json::{json, Value};
+use zhixing_app::commands::{Command, FileCase};
 use zhixing_app::demo::DemoOptions;
+use zhixing_app::nodes::beijing_date;
 use zhixing_app::App;
+use zhixing_domain::basis::{Basis, BasisKind};
+use zhixing_domain::case::CaseType;
+use zhixing_domain::ids::{resident_check_char, ResidentId};
+use zhixing_domain::money::Fen;
+use zhixing_domain::party::{Party, PartyIdentity};
 use zhixing_store::rows::UserRow;
 use zhixing_store::testing::test_databases;
 
@@ -141,4 +151,169 @@ pub async fn api_csrf(c: &Client, base: &str) -> String {
         .await
         .unwrap();
     v["csrf_token"].as_str().unwrap().to_string()
+}
+
+/// A client signed in as `user` through the login form.
+pub async fn signed_in(s: &Server, user: &str) -> Client {
+    let c = client();
+    sign_in(&c, &s.base, user).await;
+    c
+}
+
+/// A client signed in as `user` through the login form, and its token for `X-CSRF-Token`.
+pub async fn signed_in_with_token(s: &Server, user: &str) -> (Client, String) {
+    let c = signed_in(s, user).await;
+    let token = api_csrf(&c, &s.base).await;
+    (c, token)
+}
+
+/// Posts a form as a browser does (a [`client`] does not follow the redirect): the status, the
+/// `Location` header (empty when there is none) and the body.
+pub async fn post_form(
+    c: &Client,
+    url: impl IntoUrl,
+    form: &[(&str, &str)],
+) -> (StatusCode, String, String) {
+    send_form(c, url, form).await
+}
+
+/// [`post_form`] with fields built as owned strings.
+pub async fn post_pairs(
+    c: &Client,
+    url: impl IntoUrl,
+    form: &[(String, String)],
+) -> (StatusCode, String, String) {
+    send_form(c, url, form).await
+}
+
+async fn send_form<F: Serialize + ?Sized>(
+    c: &Client,
+    url: impl IntoUrl,
+    form: &F,
+) -> (StatusCode, String, String) {
+    let r = c.post(url).form(form).send().await.unwrap();
+    let status = r.status();
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    (status, location, r.text().await.unwrap())
+}
+
+async fn send_json(req: RequestBuilder, token: Option<&str>, body: &Value) -> Response {
+    let req = match token {
+        Some(t) => req.header("X-CSRF-Token", t),
+        None => req,
+    };
+    req.json(body).send().await.unwrap()
+}
+
+/// POSTs `body` as JSON, with the session's `token` in `X-CSRF-Token` when one is given.
+pub async fn post_json(
+    c: &Client,
+    url: impl IntoUrl,
+    token: Option<&str>,
+    body: &Value,
+) -> Response {
+    send_json(c.post(url), token, body).await
+}
+
+/// PUTs `body` as JSON, with the session's `token` in `X-CSRF-Token` when one is given.
+pub async fn put_json(
+    c: &Client,
+    url: impl IntoUrl,
+    token: Option<&str>,
+    body: &Value,
+) -> Response {
+    send_json(c.put(url), token, body).await
+}
+
+/// Whether the API answered with a problem document (`application/problem+json`).
+pub fn is_problem(r: &Response) -> bool {
+    r.headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/problem+json"))
+}
+
+/// Today in Beijing, the day the process nodes count in.
+pub fn today() -> NaiveDate {
+    beijing_date(zhixing_store::now_ms())
+}
+
+/// A natural person whose resident ID is `body17` and its check character.
+pub fn person(name: &str, body17: &str) -> Party {
+    let id = format!("{body17}{}", resident_check_char(body17));
+    Party::new(
+        name,
+        PartyIdentity::Person(ResidentId::parse(&id).unwrap()),
+        None,
+        None,
+    )
+    .unwrap()
+}
+
+/// Files the case `filing` gives for the court of `clerk` (a demo account), as that clerk,
+/// through the application; returns its id and case number.
+pub async fn file_as(
+    s: &Server,
+    clerk: &str,
+    filing: impl FnOnce(i64) -> FileCase,
+) -> (i64, String) {
+    let user = s.user(clerk).await;
+    let actor = s.app.actor_for_user(user.id).await.unwrap();
+    let o = s
+        .app
+        .execute(&actor, Command::FileCase(filing(actor.court_id)))
+        .await
+        .unwrap();
+    (o.id.unwrap(), o.case_number.unwrap())
+}
+
+/// Files `n` cases at the court of `clerk` (their process nodes open): 张三 against 被执行人0,
+/// 被执行人1 … for 20,000 yuan on the 孟州 court's judgments （2024）豫0883民初`first`号,
+/// `first + 1`号 …; returns their ids and case numbers.
+pub async fn file_cases(s: &Server, clerk: &str, first: usize, n: usize) -> Vec<(i64, String)> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        let filing = |court_id| FileCase {
+            court_id,
+            case_type: CaseType::First,
+            basis: Basis::new(
+                "孟州市人民法院",
+                &format!("（2024）豫0883民初{}号", first + i),
+                BasisKind::Judgment,
+                NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
+                NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            )
+            .unwrap(),
+            claim: Fen::from_yuan(20_000),
+            applicants: vec![person("张三", "41088319800101123")],
+            debtors: vec![person(
+                &format!("被执行人{i}"),
+                &format!("41088319850505{:03}", i),
+            )],
+            reception_id: None,
+            flags: Default::default(),
+            debtor_locatable: true,
+            note: None,
+        };
+        out.push(file_as(s, clerk, filing).await);
+    }
+    out
+}
+
+/// The username of the officer a case is assigned to.
+pub async fn officer_of(s: &Server, case_id: i64) -> String {
+    let case = s.app.store.case_by_id(case_id).await.unwrap().unwrap();
+    let officer_id = case.officer_id.expect("the case has an officer");
+    s.app
+        .store
+        .user_by_id(officer_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .username
 }
