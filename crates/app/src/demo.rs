@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use chrono::{Datelike, TimeZone};
+use chrono::{Datelike, NaiveDate, TimeZone};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
@@ -16,20 +16,28 @@ use zhixing_domain::case_number::{CaseNumber, SequenceKey};
 use zhixing_domain::court::CourtCode;
 use zhixing_domain::event::EventKind;
 use zhixing_domain::ids::{credit_check_char, resident_check_char};
-use zhixing_domain::lifecycle::{decide, CaseAction, CaseState, Happened};
+use zhixing_domain::lifecycle::{
+    check_not_locked, decide_allowing, CaseAction, CaseState, Happened,
+};
 use zhixing_domain::money::Fen;
+use zhixing_domain::node::{self, NodeChangeKind, NodeInstance, NodeStatus};
 use zhixing_domain::role::Role;
 use zhixing_domain::team::TeamKind;
 use zhixing_domain::triage::{CaseFlag, TriageFacts};
 use zhixing_store::rows::CaseRow;
+use zhixing_store::supervision::NewBulletin;
 use zhixing_store::{NewEvent, NewParty};
 
 use crate::error::{AppError, AppResult};
+use crate::nodes::{beijing_date, calendar, node_set, to_row};
 use crate::setup::{ensure_city, CityCourt, Staff};
-use crate::App;
+use crate::{Actor, App};
 
 const DAY: i64 = 86_400_000;
 const BATCH: usize = 2_000;
+/// When the scheduler's daily tick runs in demo histories: five minutes after midnight, Beijing
+/// time, before the day's work.
+const TICK_AFTER_MIDNIGHT: i64 = 5 * 60_000;
 
 #[derive(Debug, Clone, Copy)]
 pub struct DemoOptions {
@@ -159,6 +167,8 @@ impl App {
         let started = Instant::now();
         let city = ensure_city(self, STAFF_NAMES).await?;
         let mut rng = StdRng::seed_from_u64(opts.seed);
+        // Locks for overdue nodes are the scheduler's, under its name.
+        let supervision = crate::nodes::supervision_actor(self);
         // Histories run up to the start of today (Beijing time), so the same seed gives the same
         // city all day long.
         let now = start_of_today(zhixing_store::now_ms());
@@ -226,10 +236,11 @@ impl App {
             let mut links = Vec::with_capacity(chunk.len() * 3);
             let mut events = Vec::with_capacity(chunk.len() * 10);
             let mut nodes = Vec::with_capacity(chunk.len() * 6);
+            let mut bulletins = Vec::with_capacity(chunk.len());
             for s in chunk {
                 next_case += 1;
                 let court = &city[s.court];
-                let g = generate_case(&mut rng, court, s, next_case, now)?;
+                let g = generate_case(&mut rng, court, s, next_case, now, &supervision)?;
                 for (role, p) in g.parties {
                     next_party += 1;
                     links.push((
@@ -242,6 +253,7 @@ impl App {
                 }
                 events.extend(g.events);
                 nodes.extend(g.nodes);
+                bulletins.extend(g.bulletins);
                 cases.push(g.row);
             }
             tx.insert_cases_with_ids(&cases).await?;
@@ -249,6 +261,7 @@ impl App {
             tx.link_parties(&links).await?;
             tx.append_events(&events).await?;
             tx.insert_nodes_bulk(&nodes).await?;
+            tx.insert_bulletins_at(&bulletins).await?;
             for s in chunk {
                 let key = seq_key(&city[s.court], s.case_type, s.year)?;
                 if let Some(last) = seqs.remove(&key) {
@@ -316,6 +329,8 @@ struct Generated {
     parties: Vec<(&'static str, NewParty)>,
     events: Vec<NewEvent>,
     nodes: Vec<zhixing_store::nodes::NodeRow>,
+    /// The bulletin entries the scheduler wrote for the case, each with its moment.
+    bulletins: Vec<(NewBulletin, i64)>,
 }
 
 fn person(rng: &mut StdRng) -> NewParty {
@@ -412,6 +427,7 @@ fn generate_case(
     s: &Skeleton,
     case_id: i64,
     now: i64,
+    supervision: &Actor,
 ) -> AppResult<Generated> {
     let claim = claim(rng);
     let applicants = if rng.gen_bool(0.1) { 2 } else { 1 };
@@ -541,13 +557,19 @@ fn generate_case(
         case_id,
         now,
         t: s.filed_at,
+        last_at: s.filed_at,
         versions: 0,
+        nodes: Vec::new(),
+        next_check: Vec::new(),
+        bulletins: Vec::new(),
+        supervision,
+        ended: false,
     };
     let clerk = &court.clerks[rng.gen_range(0..court.clerks.len())];
     h.record(clerk, s.filed_at, Happened {
         kind: EventKind::CaseFiled,
         payload: json!({"case_number": number, "case_type": s.case_type.key(), "claim_fen": claim.0}),
-    });
+    })?;
     // Same-day network inquiry for every debtor (the Jiaozuo practice).
     for p in parties.iter().filter(|p| p.0 == "debtor") {
         h.record(
@@ -557,10 +579,12 @@ fn generate_case(
                 kind: EventKind::InquiryStarted,
                 payload: json!({"summary": format!("对被执行人{}发起网络查控", p.1.name)}),
             },
-        );
+        )?;
     }
 
     walk(rng, &mut h, court, s, claim, debtors, clerk)?;
+    // The scheduler's ticks up to yesterday's; today's tick has today's work.
+    h.supervise(beijing_date(now - DAY), now)?;
 
     row.stage = h.state.stage.key().to_string();
     row.suspended = i64::from(h.state.suspended);
@@ -577,70 +601,32 @@ fn generate_case(
         .rev()
         .find(|e| e.kind == EventKind::CaseClosed.key())
         .map(|e| e.occurred_at);
-    let nodes = replay_nodes(&h.events, court.court_id, case_id, now)?;
+    let nodes = h
+        .nodes
+        .iter()
+        .zip(&h.next_check)
+        .map(|(i, next)| to_row(0, court.court_id, i, *next))
+        .collect();
     Ok(Generated {
         row,
         parties,
         events: h.events,
         nodes,
+        bulletins: h.bulletins,
     })
 }
 
-/// The case's node instances as supervision would have kept them: each event `react`s on its
-/// Beijing date (a pausing node opened while suspended starts paused), and statuses stand as
-/// the scheduler left them after yesterday's tick, so today's tick has today's work.
-fn replay_nodes(
-    events: &[NewEvent],
-    court_id: i64,
-    case_id: i64,
-    now: i64,
-) -> AppResult<Vec<zhixing_store::nodes::NodeRow>> {
-    use crate::nodes::{beijing_date, calendar, node_set, to_row};
-    let defs = node_set();
-    let mut insts = Vec::new();
-    let mut suspended = false;
-    for e in events {
-        let Some(kind) = EventKind::from_key(&e.kind) else {
-            continue;
-        };
-        let date = beijing_date(e.occurred_at);
-        match kind {
-            EventKind::CaseSuspended => suspended = true,
-            EventKind::CaseResumed => suspended = false,
-            _ => {}
-        }
-        let mut changes =
-            zhixing_domain::node::react(defs, &insts, kind, date, case_id, calendar())?;
-        for c in &mut changes {
-            if c.existing.is_none()
-                && suspended
-                && defs
-                    .get(&c.instance.node_key)
-                    .is_some_and(|d| d.pauses_on_suspension)
-            {
-                c.instance = c.instance.pause(date)?;
-            }
-        }
-        zhixing_domain::node::apply(&mut insts, changes);
-    }
-    let as_of = beijing_date(now - DAY);
-    Ok(insts
-        .iter()
-        .map(|i| {
-            let i = i.refresh(as_of);
-            to_row(0, court_id, &i, i.next_check_on(as_of))
-        })
-        .collect())
+fn start_of_today(ms: i64) -> i64 {
+    start_of_day(beijing_date(ms))
 }
 
-fn start_of_today(ms: i64) -> i64 {
+/// Midnight at the start of a Beijing date, as UTC milliseconds.
+fn start_of_day(d: NaiveDate) -> i64 {
     let tz = chrono_tz::Asia::Shanghai;
-    tz.timestamp_millis_opt(ms)
-        .single()
-        .and_then(|t| t.date_naive().and_hms_opt(0, 0, 0))
+    d.and_hms_opt(0, 0, 0)
         .and_then(|d| tz.from_local_datetime(&d).single())
         .map(|d| d.timestamp_millis())
-        .unwrap_or(ms)
+        .unwrap_or_default()
 }
 
 fn shanghai_date(ms: i64) -> String {
@@ -651,32 +637,198 @@ fn shanghai_date(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-struct History {
+/// A case's story as it is walked: its events, its state, and its process nodes as the pipeline
+/// and the scheduler keep them — each event `react`s on the nodes on its Beijing date, and
+/// between events the scheduler's daily ticks send warnings and overdue bulletins and lock the
+/// case when a locking node is overdue, as `App::supervise_once` would have.
+struct History<'a> {
     events: Vec<NewEvent>,
     state: CaseState,
     court_id: i64,
     case_id: i64,
     now: i64,
+    /// When the last action happened (the next is paced from it).
     t: i64,
+    /// When the last event happened (an action's, or a lock by the scheduler).
+    last_at: i64,
     versions: i64,
+    nodes: Vec<NodeInstance>,
+    /// Each node's next check, as stored (`next_check_on`).
+    next_check: Vec<Option<NaiveDate>>,
+    bulletins: Vec<(NewBulletin, i64)>,
+    /// The scheduler, which locks cases.
+    supervision: &'a Actor,
+    /// The story ended at a lock for an overdue node: later actions are refused.
+    ended: bool,
 }
 
-impl History {
-    fn record(&mut self, who: &Staff, at: i64, h: Happened) {
+impl History<'_> {
+    fn record(&mut self, who: &Staff, at: i64, h: Happened) -> AppResult<()> {
+        self.record_as(Some(who.user_id), &who.name, who.role, at, h)
+    }
+
+    fn record_as(
+        &mut self,
+        actor_id: Option<i64>,
+        name: &str,
+        role: Role,
+        at: i64,
+        h: Happened,
+    ) -> AppResult<()> {
+        let kind = h.kind;
         self.events.push(NewEvent {
             court_id: self.court_id,
             case_id: Some(self.case_id),
             occurred_at: at,
-            actor_id: Some(who.user_id),
-            actor_name: who.name.clone(),
-            actor_role: who.role.key().to_string(),
-            kind: h.kind.key().to_string(),
+            actor_id,
+            actor_name: name.to_string(),
+            actor_role: role.key().to_string(),
+            kind: kind.key().to_string(),
             payload: canonical_payload(&h.payload),
         });
+        self.last_at = at;
+        self.react(kind, beijing_date(at))
     }
 
-    /// Applies an action `days` after the previous one, unless that moment is still to come.
-    /// Returns false when the case's story has reached today.
+    /// What the pipeline does with each case event (`nodes::react_in_tx`): the nodes react; a
+    /// pausing node opened while the case is suspended starts paused; a changed node left in
+    /// warning or overdue is recorded as running and due for a check that day, so that the
+    /// scheduler sends its bulletin.
+    fn react(&mut self, kind: EventKind, date: NaiveDate) -> AppResult<()> {
+        let defs = node_set();
+        let changes = node::react(defs, &self.nodes, kind, date, self.case_id, calendar())?;
+        for mut c in changes {
+            if c.kind == NodeChangeKind::Opened
+                && self.state.suspended
+                && defs
+                    .get(&c.instance.node_key)
+                    .is_some_and(|d| d.pauses_on_suspension)
+            {
+                c.instance = c.instance.pause(date)?;
+            }
+            let mut inst = c.instance;
+            let next = if inst.is_open()
+                && inst.paused_since.is_none()
+                && matches!(inst.status, NodeStatus::Warning | NodeStatus::Overdue)
+            {
+                inst.status = NodeStatus::Running;
+                Some(date)
+            } else {
+                inst.next_check_on(date)
+            };
+            match c.existing {
+                Some(i) => {
+                    self.nodes[i] = inst;
+                    self.next_check[i] = next;
+                }
+                None => {
+                    self.nodes.push(inst);
+                    self.next_check.push(next);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The scheduler's ticks on every day up to `until` on which a node is due for a check
+    /// (`App::supervise_once`): warning and overdue bulletins once each, and the case locked —
+    /// through `decide`, as the system — when a locking node of an open, unlocked case becomes
+    /// overdue. A tick runs just after midnight, after the case's last event and before
+    /// `before` (the moment of the action that waits for it).
+    fn supervise(&mut self, until: NaiveDate, before: i64) -> AppResult<()> {
+        let defs = node_set();
+        while let Some(day) = self
+            .next_check
+            .iter()
+            .flatten()
+            .min()
+            .copied()
+            .filter(|d| *d <= until)
+        {
+            let at = (start_of_day(day) + TICK_AFTER_MIDNIGHT)
+                .max(self.last_at + 1_000)
+                .min(before - 1_000);
+            let mut lock: Option<usize> = None;
+            for i in 0..self.nodes.len() {
+                if self.next_check[i] != Some(day) {
+                    continue;
+                }
+                // `NodeInstance::refresh`, in place.
+                let was = self.nodes[i].status;
+                let status = self.nodes[i].status_on(day);
+                self.nodes[i].status = status;
+                self.next_check[i] = self.nodes[i].next_check_on(day);
+                let warning = status == NodeStatus::Warning
+                    && !matches!(was, NodeStatus::Warning | NodeStatus::Overdue);
+                let overdue = status == NodeStatus::Overdue && was != NodeStatus::Overdue;
+                if warning {
+                    self.bulletin(i, "warning", at);
+                }
+                if overdue {
+                    self.bulletin(i, "overdue", at);
+                    if lock.is_none()
+                        && !self.state.locked
+                        && self.state.stage.is_open()
+                        && defs
+                            .get(&self.nodes[i].node_key)
+                            .is_some_and(|d| d.lock_on_overdue)
+                    {
+                        lock = Some(i);
+                    }
+                }
+            }
+            if let Some(i) = lock {
+                self.lock_for_node(i, at)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The scheduler's lock for an overdue node, with its reason (`App::lock_for_nodes`).
+    fn lock_for_node(&mut self, i: usize, at: i64) -> AppResult<()> {
+        let inst = &self.nodes[i];
+        let Some(def) = node_set().get(&inst.node_key) else {
+            return Ok(());
+        };
+        let reason = format!(
+            "流程节点「{}」已超期（应于 {} 前完成），需经{}审批解锁",
+            def.name_zh,
+            inst.due_on,
+            def.unlock_level.name_zh()
+        );
+        let (next, happened) = decide_allowing(&self.state, &CaseAction::Lock { reason }, &[])
+            .map_err(|e| AppError::Internal(format!("demo lock broke a rule: {e}")))?;
+        self.state = next;
+        self.versions += 1;
+        let who = self.supervision;
+        for h in happened {
+            self.record_as(who.user_id, &who.display_name, who.role, at, h)?;
+        }
+        self.bulletin(i, "locked", at);
+        Ok(())
+    }
+
+    /// A bulletin entry for node `i`, written at `at`.
+    fn bulletin(&mut self, i: usize, kind: &str, at: i64) {
+        let inst = &self.nodes[i];
+        self.bulletins.push((
+            NewBulletin {
+                court_id: self.court_id,
+                case_id: self.case_id,
+                node_key: inst.node_key.clone(),
+                kind: kind.to_string(),
+                due_on: inst.due_on.to_string(),
+            },
+            at,
+        ));
+    }
+
+    /// Applies an action `days` after the previous one, unless that moment is still to come
+    /// (returns false: the story has reached today) or the scheduler has locked the case by
+    /// then for an overdue node and the action is not on the lock whitelist. From such a lock
+    /// on the case's story has ended: nothing more is recorded, but the walk goes on drawing
+    /// the same random numbers as if it had not, so that the cases after it are the same as
+    /// without supervision.
     fn act(
         &mut self,
         rng: &mut StdRng,
@@ -688,13 +840,23 @@ impl History {
         if at >= self.now {
             return Ok(false);
         }
-        let (next, happened) = decide(&self.state, &action).map_err(|e| {
+        if !self.ended {
+            self.supervise(beijing_date(at), at)?;
+        }
+        let whitelist = &node_set().lock_whitelist;
+        if self.ended || check_not_locked(&self.state, &action, whitelist).is_err() {
+            self.ended = true;
+            self.t = at;
+            return Ok(true);
+        }
+        let (next, happened) = decide_allowing(&self.state, &action, whitelist).map_err(|e| {
             AppError::Internal(format!("demo history broke a rule: {e} ({})", action.key()))
         })?;
-        for h in happened {
-            self.record(who, at, h);
-        }
+        // Nodes opened by the action see the case as the action leaves it (suspended or not).
         self.state = next;
+        for h in happened {
+            self.record(who, at, h)?;
+        }
         self.t = at;
         self.versions += 1;
         Ok(true)
