@@ -4,6 +4,7 @@
 # address, that one is used, so a developer machine tests both engines without setup.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/setup.sh
 if [ -z "${ZHIXING_TEST_PG_URL:-}" ] && command -v pg_isready >/dev/null 2>&1 \
    && pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   export ZHIXING_TEST_PG_URL="postgres://postgres@127.0.0.1:5432/test"

@@ -113,6 +113,13 @@ pub enum Command {
         reason: String,
         new_due_on: Option<chrono::NaiveDate>,
     },
+    /// A file for a case's electronic dossier, staged and checked (`dossier::DossierUpload`).
+    AddDossierItem(Box<crate::dossier::DossierUpload>),
+    /// Moves an item of the dossier within its volume.
+    MoveDossierItem {
+        item_id: i64,
+        to: zhixing_domain::dossier::Move,
+    },
     /// An action on one case, against the version the user saw.
     Case {
         case_id: i64,
@@ -170,6 +177,9 @@ pub fn allowed_roles(cmd: &Command) -> &'static [Role] {
         }
         // Each approver only at their level and court (`unlock::check_decider`).
         Command::DecideNodeRequest { .. } => crate::unlock::APPROVERS,
+        Command::AddDossierItem(_) | Command::MoveDossierItem { .. } => {
+            crate::dossier::DOSSIER_STAFF
+        }
         Command::Case { action, .. } => match action {
             CaseAction::AssignTeam { .. } => &[TeamLeader, BureauChief],
             CaseAction::AssignOfficer { .. } => &[TeamLeader, Judge, BureauChief],
@@ -330,6 +340,9 @@ impl App {
             | Command::DecideNodeRequest { .. } => self.node_request_command(actor, &cmd).await?,
             Command::DeactivateUser { user_id, reason } => {
                 self.deactivate_user(actor, &cmd, user_id, &reason).await?
+            }
+            Command::AddDossierItem(_) | Command::MoveDossierItem { .. } => {
+                self.dossier_command(actor, &cmd).await?
             }
             Command::Case {
                 case_id,
@@ -922,6 +935,7 @@ pub fn setting_title(key: &str) -> &'static str {
         crate::triage::WEIGHTS_SETTING => "分案负荷权重",
         crate::node_rules::NODES_SETTING => "流程节点期限",
         crate::node_rules::CALENDAR_SETTING => "工作日历",
+        k if crate::documents::template_setting_kind(k).is_some() => "文书模板",
         _ => "本院设置",
     }
 }
@@ -939,6 +953,10 @@ impl App {
             }
             crate::node_rules::NODES_SETTING | crate::node_rules::CALENDAR_SETTING => {
                 crate::node_rules::check_node_rules_setting(key, value)?;
+            }
+            k if crate::documents::template_setting_kind(k).is_some() => {
+                let kind = crate::documents::template_setting_kind(k).expect("checked");
+                crate::documents::check_template_setting(kind, value)?;
             }
             other => {
                 return Err(AppError::invalid(

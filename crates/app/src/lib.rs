@@ -5,9 +5,12 @@
 
 pub mod actor;
 pub mod auth;
+pub mod blobs;
 pub mod case_nodes;
 pub mod commands;
 pub mod demo;
+pub mod documents;
+pub mod dossier;
 pub mod error;
 pub mod intake;
 pub mod node_rules;
@@ -43,6 +46,8 @@ pub struct App {
     /// Node definitions and working calendar in force, per court: read by every case
     /// command, changed by a settings save (which clears it).
     node_rules: Arc<std::sync::Mutex<node_rules::NodeRulesCache>>,
+    /// The dossier's blob store and upload limit (`dossier::DossierConfig`).
+    dossier: Arc<RwLock<dossier::DossierConfig>>,
 }
 
 pub(crate) type FilterCache =
@@ -51,7 +56,9 @@ pub(crate) type FilterCache =
 impl App {
     pub async fn open(db_url: &str) -> AppResult<App> {
         let store = Store::open(db_url).await?;
-        App::new(store).await
+        let app = App::new(store).await?;
+        app.set_dossier_config(dossier::DossierConfig::from_env(db_url)?);
+        Ok(app)
     }
 
     pub async fn new(store: Store) -> AppResult<App> {
@@ -61,6 +68,7 @@ impl App {
             filter_options: Arc::default(),
             directories: Arc::default(),
             node_rules: Arc::default(),
+            dossier: Arc::new(RwLock::new(dossier::DossierConfig::default())),
         };
         app.reload_courts().await?;
         Ok(app)

@@ -315,7 +315,7 @@ async fn every_case_command_is_refused_when_locked_and_for_another_court() {
                 let zh = err.message_zh();
                 assert!(
                     zh.contains("节点超期")
-                        && zh.contains("除登记到账案款、录入查控结果外不能办理"),
+                        && zh.contains("除登记到账案款、录入查控结果、添加卷宗材料外不能办理"),
                     "{label}: {zh}"
                 );
                 assert!(err.message_en().contains("recording funds received"));

@@ -215,7 +215,7 @@ async fn a_locked_case_accepts_its_whitelist_and_names_the_overdue_node() {
         assert_eq!(
             err.message_zh(),
             format!(
-                "案件因流程节点「执行期限（结案）」超期（应于 {due} 前完成）已锁定，除登记到账案款、录入查控结果外不能办理；请承办人提出解锁申请，由中级人民法院审批"
+                "案件因流程节点「执行期限（结案）」超期（应于 {due} 前完成）已锁定，除登记到账案款、录入查控结果、添加卷宗材料外不能办理；请承办人提出解锁申请，由中级人民法院审批"
             ),
             "{label}"
         );

@@ -67,6 +67,8 @@ event_kinds! {
     ExtensionRequested => "extension_requested", "申请延长执行期限", "requested an extension of the time limit";
     ExtensionApproved => "extension_approved", "批准延长执行期限", "approved an extension of the time limit";
     ExtensionRefused => "extension_refused", "不予延长执行期限", "refused an extension of the time limit";
+    DossierItemAdded => "dossier_item_added", "添加卷宗材料", "added a document to the dossier";
+    DossierReordered => "dossier_reordered", "调整卷宗目录顺序", "reordered the dossier";
 }
 
 fn s<'a>(p: &'a Value, key: &str) -> &'a str {
@@ -175,6 +177,9 @@ impl EventKind {
                 format!("{} {}（{}）", s(p, "name"), s(p, "date"), s(p, "reason"))
             }
             EventKind::LeaveCancelled => format!("{} {}", s(p, "name"), s(p, "date")),
+            EventKind::DossierItemAdded | EventKind::DossierReordered => {
+                format!("{}「{}」", s(p, "volume_zh"), s(p, "title"))
+            }
             _ => String::new(),
         };
         if detail.is_empty() {
@@ -235,6 +240,9 @@ impl EventKind {
                 format!("{} on {} ({})", s(p, "name"), s(p, "date"), s(p, "reason"))
             }
             EventKind::LeaveCancelled => format!("{} on {}", s(p, "name"), s(p, "date")),
+            EventKind::DossierItemAdded | EventKind::DossierReordered => {
+                format!("\"{}\" ({})", s(p, "title"), s(p, "volume_en"))
+            }
             _ => String::new(),
         };
         if detail.is_empty() {

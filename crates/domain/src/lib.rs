@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod case;
 pub mod case_number;
 pub mod court;
+pub mod dossier;
 pub mod error;
 pub mod event;
 pub mod ids;

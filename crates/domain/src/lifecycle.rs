@@ -122,6 +122,12 @@ pub const ACTION_NAMES: &[(&str, &str, &str)] = &[
     ("disburse_funds", "发放案款", "paying out funds"),
     ("close", "结案", "closing"),
     ("archive", "归档", "archiving"),
+    // Not a lifecycle action: the dossier's upload command, named so a lock whitelist can list it.
+    (
+        "add_dossier_item",
+        "添加卷宗材料",
+        "adding a document to the dossier",
+    ),
 ];
 
 /// The Chinese and English name of an action key, if it is one.
@@ -635,7 +641,8 @@ mod tests {
         ] {
             assert!(action_name(a.key()).is_some(), "{}", a.key());
         }
-        assert_eq!(ACTION_NAMES.len(), 13);
+        // The 13 case actions and the dossier upload.
+        assert_eq!(ACTION_NAMES.len(), 14);
         assert_eq!(action_name("receive_funds").unwrap().0, "登记到账案款");
         assert_eq!(action_name("nonsense"), None);
     }

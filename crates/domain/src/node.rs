@@ -370,7 +370,11 @@ pub struct NodeSet {
 
 /// The actions a locked case accepts unless the court says otherwise.
 pub fn default_lock_whitelist() -> Vec<String> {
-    vec!["receive_funds".into(), "record_inquiry".into()]
+    vec![
+        "receive_funds".into(),
+        "record_inquiry".into(),
+        "add_dossier_item".into(),
+    ]
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1617,7 +1621,10 @@ mod tests {
     #[test]
     fn node_lock_whitelist_defaults_and_validation() {
         let set = defaults();
-        assert_eq!(set.lock_whitelist, ["receive_funds", "record_inquiry"]);
+        assert_eq!(
+            set.lock_whitelist,
+            ["receive_funds", "record_inquiry", "add_dossier_item"]
+        );
         // Stored definitions without a whitelist get the default one.
         let json = set.to_json();
         assert!(json.contains("lock_whitelist"), "{json}");

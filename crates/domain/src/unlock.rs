@@ -723,11 +723,11 @@ mod tests {
         assert_eq!(e.code, "case.locked");
         assert_eq!(
             e.zh,
-            "案件因流程节点「执行期限（结案）」超期（应于 2026-05-30 前完成）已锁定，除登记到账案款、录入查控结果外不能办理；请承办人提出解锁申请，由中级人民法院审批"
+            "案件因流程节点「执行期限（结案）」超期（应于 2026-05-30 前完成）已锁定，除登记到账案款、录入查控结果、添加卷宗材料外不能办理；请承办人提出解锁申请，由中级人民法院审批"
         );
         assert_eq!(
             e.en,
-            "the case is locked because the process node \"Conclude the case\" is overdue (due by 2026-05-30); only recording funds received and recording inquiry results can be done on it; the officer may request unlocking, which the intermediate court decides"
+            "the case is locked because the process node \"Conclude the case\" is overdue (due by 2026-05-30); only recording funds received, recording inquiry results and adding a document to the dossier can be done on it; the officer may request unlocking, which the intermediate court decides"
         );
         let pending = LockCause::Node {
             name_zh: "执行期限（结案）".into(),

@@ -11,6 +11,7 @@
 
 mod bulk;
 mod db;
+pub mod dossier;
 mod intake;
 pub mod leases;
 mod migrate;

@@ -217,6 +217,40 @@ dictionary! {
 
     // Case detail
     "detail.back" => "← 返回案件列表", "← Back to cases";
+
+    // Electronic dossier (电子卷宗)
+    "dossier.title" => "电子卷宗", "E-dossier";
+    "dossier.link" => "电子卷宗 →", "E-dossier →";
+    "dossier.back" => "← 返回案件", "← Back to the case";
+    "dossier.archived" => "案件已归档：电子卷宗只读，可导出卷宗包。", "The case is archived: the dossier is read-only and can be exported.";
+    "dossier.empty" => "本卷暂无材料。", "No documents in this volume.";
+    "dossier.col.pos" => "序号", "No.";
+    "dossier.col.kind" => "类别", "Kind";
+    "dossier.col.title" => "材料名称", "Title";
+    "dossier.col.size" => "大小", "Size";
+    "dossier.col.uploaded" => "上传", "Uploaded";
+    "dossier.col.actions" => "操作", "Actions";
+    "dossier.view" => "查看", "View";
+    "dossier.download" => "下载", "Download";
+    "dossier.up" => "上移", "Up";
+    "dossier.down" => "下移", "Down";
+    "dossier.upload" => "上传材料", "Upload a document";
+    "dossier.upload_hint" => "仅限 PDF、JPEG、PNG（按文件内容识别），单个文件不超过 {} MB。", "PDF, JPEG or PNG only (judged by content), at most {} MB per file.";
+    "dossier.volume" => "卷别", "Volume";
+    "dossier.kind" => "材料类别", "Kind";
+    "dossier.doc_title" => "材料名称（可不填，默认为文件名）", "Title (optional; the filename by default)";
+    "dossier.file" => "文件", "File";
+    "dossier.submit" => "上传", "Upload";
+    "dossier.export" => "导出卷宗包（ZIP）", "Export the dossier (ZIP)";
+    "dossier.access_log" => "查阅记录（卷宗保密）", "Access log";
+    "dossier.access_empty" => "暂无查阅记录。", "No views or downloads yet.";
+    "dossier.col.who" => "查阅人", "Who";
+    "dossier.col.when" => "时间", "When";
+    "dossier.col.action" => "操作", "Action";
+    "dossier.action.view" => "查看", "viewed";
+    "dossier.action.download" => "下载", "downloaded";
+    "dossier.action.export" => "导出", "exported";
+    "dossier.added" => "材料已上传。", "The document was uploaded.";
     "detail.filed_at" => "立案日期", "Filed";
     "detail.closed_at" => "结案日期", "Closed";
     "detail.locked_notice" => "本案因流程节点超期已被锁定，经提级审批解锁前不能办理。", "This case is locked because a process deadline passed. Nothing can be done on it until a higher level approves unlocking.";
@@ -362,6 +396,7 @@ dictionary! {
     // Teams and assignment (分案).
     "nav.teams" => "团队", "Teams";
     "nav.weights" => "分案权重", "Assignment weights";
+    "nav.templates" => "文书模板", "Document templates";
     "teams.title" => "执行团队", "Enforcement teams";
     "teams.today" => "请假情况按今日：", "Leave as of today:";
     "teams.col_name" => "姓名", "Name";

@@ -7,6 +7,8 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod case_actions;
+pub mod documents;
+pub mod dossier;
 pub mod filter;
 pub mod format;
 pub mod i18n;
@@ -46,12 +48,15 @@ pub fn router(app: App) -> Router {
         .merge(node_admin::routes())
         .merge(case_actions::routes())
         .merge(unlock::routes())
+        .merge(documents::routes())
         .nest("/api/v1", api::routes())
         .merge(api::docs())
         .merge(assets::routes())
         .fallback(staff::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // After the body limits: uploads have their own, the rest of the routes set the default.
+        .merge(dossier::routes())
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
