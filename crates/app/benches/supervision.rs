@@ -44,10 +44,13 @@ async fn main() {
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    // `cargo test --all-targets` runs this binary without `--bench`: a small smoke run then,
+    // so the test command checks it works without spending a minute on it.
+    let full = std::env::args().any(|a| a == "--bench");
     let n: usize = arg("--cases")
         .map(|s| s.parse())
         .transpose()?
-        .unwrap_or(1_000_000);
+        .unwrap_or(if full { 1_000_000 } else { 2_000 });
     let dir = tempdir()?;
     let url = match arg("--db") {
         Some(u) => u,
@@ -57,7 +60,13 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         "supervision benchmark: {n} open cases on {}",
         url.split('@').next_back().unwrap_or(&url)
     );
-    let app = App::open(&url).await?;
+    let result = measure(&url, n).await;
+    std::fs::remove_dir_all(&dir)?;
+    result
+}
+
+async fn measure(url: &str, n: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let app = App::open(url).await?;
     let city = ensure_city(&app, &["甲", "乙", "丙", "丁", "戊", "己"]).await?;
     let defs = NodeSet::defaults();
     let def = defs.get("conclude_case").ok_or("no conclude_case node")?;
@@ -150,6 +159,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     tx.sync_identity(app.store.engine(), "cases").await?;
     tx.rebuild_officer_loads().await?;
     tx.commit().await?;
+    app.store.analyze().await?;
     eprintln!();
     println!(
         "setup: {n} cases + node instances written in {:.1} s",

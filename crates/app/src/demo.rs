@@ -280,6 +280,7 @@ impl App {
         }
         tx.rebuild_officer_loads().await?;
         tx.commit().await?;
+        self.store.analyze().await?;
         summary.seconds = started.elapsed().as_secs_f64();
         Ok(summary)
     }

@@ -9,7 +9,12 @@ fn main() {
     let n: i64 = std::env::var("DOCS_BENCH_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(1000);
+        // Without `--bench` (`cargo test --all-targets`): a smoke run of a few cases.
+        .unwrap_or(if std::env::args().any(|a| a == "--bench") {
+            1000
+        } else {
+            5
+        });
     let t0 = Instant::now();
     if let Err(e) = zhixing_docs::font::shared() {
         eprintln!("{e}");

@@ -151,3 +151,13 @@ impl WriteTx {
         Ok(v.unwrap_or(0))
     }
 }
+
+impl crate::db::Store {
+    /// Refreshes the planner's statistics after a bulk load, so that the first queries on the
+    /// new rows (the scheduler's first tick) are planned for their real size rather than for
+    /// the empty tables autovacuum last saw.
+    pub async fn analyze(&self) -> StoreResult<()> {
+        sqlx::query("ANALYZE").execute(&self.write).await?;
+        Ok(())
+    }
+}
