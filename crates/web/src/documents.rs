@@ -107,24 +107,8 @@ fn parse_file(file: &str) -> Result<(DocKind, Format), AppError> {
         .ok_or(AppError::NotFound)
 }
 
-/// RFC 5987 / RFC 6266: an ASCII fallback and the UTF-8 name percent-encoded.
-pub fn content_disposition(filename: &str, fallback: &str) -> String {
-    let mut enc = String::new();
-    for b in filename.bytes() {
-        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            enc.push(b as char);
-        } else {
-            enc.push_str(&format!("%{b:02X}"));
-        }
-    }
-    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{enc}")
-}
-
 fn file_response(doc: GeneratedDocument, fallback: &str, inline: bool) -> Response {
-    let mut disposition = content_disposition(&doc.filename, fallback);
-    if inline {
-        disposition = disposition.replacen("attachment", "inline", 1);
-    }
+    let disposition = crate::format::content_disposition(inline, &doc.filename, fallback);
     let mut resp = (StatusCode::OK, doc.bytes).into_response();
     let h = resp.headers_mut();
     h.insert(
@@ -415,13 +399,6 @@ pub struct TemplateForm {
     pub action: String,
 }
 
-fn csrf_refused() -> AppError {
-    AppError::forbidden(
-        "表单已过期，请刷新页面后重试",
-        "the form has expired; reload the page and try again",
-    )
-}
-
 async fn edit_post(
     State(app): State<App>,
     s: PageSession,
@@ -435,7 +412,7 @@ async fn edit_post(
         Err(e) => return error_page(lang, &e, Some(user)),
     };
     if !same_secret(&s.session.csrf, &f.csrf) {
-        return error_page(lang, &csrf_refused(), Some(user));
+        return error_page(lang, &crate::staff::expired(), Some(user));
     }
     let text = if f.action == "restore" {
         String::new()
@@ -470,7 +447,7 @@ async fn preview_post(
     let r = async {
         admin_only(&user)?;
         if !same_secret(&s.session.csrf, &f.csrf) {
-            return Err(csrf_refused());
+            return Err(crate::staff::expired());
         }
         let kind = kind_of(&kind)?;
         let text = f.template.replace("\r\n", "\n");

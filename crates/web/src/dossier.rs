@@ -386,30 +386,6 @@ pub struct ItemQuery {
     download: Option<String>,
 }
 
-/// `inline` or `attachment` with an ASCII fallback name and the UTF-8 name (RFC 6266/5987).
-pub fn content_disposition(download: bool, filename: &str) -> String {
-    let fallback: String = filename
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' && c != ';' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut encoded = String::new();
-    for b in filename.bytes() {
-        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            encoded.push(b as char);
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
-    let kind = if download { "attachment" } else { "inline" };
-    format!("{kind}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
-}
-
 fn stream_response(
     reader: impl tokio::io::AsyncRead + Send + 'static,
     content_type: &str,
@@ -456,7 +432,7 @@ async fn item_response(
     Ok(stream_response(
         reader,
         &item.media_type,
-        content_disposition(download, &item.filename),
+        crate::format::content_disposition(!download, &item.filename, &item.filename),
         Some(item.size_bytes as u64),
     ))
 }
@@ -484,7 +460,7 @@ async fn export_response(app: &App, actor: &Actor, case_id: i64) -> Result<Respo
     Ok(stream_response(
         file,
         "application/zip",
-        content_disposition(true, &name),
+        crate::format::content_disposition(false, &name, &name),
         len,
     ))
 }

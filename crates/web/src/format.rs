@@ -48,6 +48,26 @@ pub fn mask_id(id: &str) -> String {
 
 /// Percent-encodes a string for use as one query-string value (RFC 3986 unreserved characters
 /// are kept; everything else, including `/`, `&`, `=` and non-ASCII, is encoded as UTF-8 bytes).
+/// `Content-Disposition` (RFC 6266): `inline` to show in the browser or `attachment` to save,
+/// with an ASCII fallback name for old clients and the real (Chinese) name in UTF-8 (RFC 5987).
+pub fn content_disposition(inline: bool, filename: &str, fallback: &str) -> String {
+    let fallback: String = fallback
+        .chars()
+        .map(|c| {
+            if (c.is_ascii_graphic() || c == ' ') && !matches!(c, '"' | '\\' | ';') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let kind = if inline { "inline" } else { "attachment" };
+    format!(
+        "{kind}; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        url_encode(filename)
+    )
+}
+
 pub fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {

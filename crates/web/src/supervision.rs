@@ -607,11 +607,10 @@ async fn bulletin_xlsx(
     match bulletin_workbook(&view) {
         Ok(bytes) => {
             let name = format!("流程节点通报_{}_{}.xlsx", view.from, view.to);
-            let disposition = format!(
-                "attachment; filename=\"bulletin-{}-{}.xlsx\"; filename*=UTF-8''{}",
-                view.from,
-                view.to,
-                url_encode(&name)
+            let disposition = crate::format::content_disposition(
+                false,
+                &name,
+                &format!("bulletin-{}-{}.xlsx", view.from, view.to),
             );
             (
                 StatusCode::OK,
