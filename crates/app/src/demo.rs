@@ -20,7 +20,7 @@ use zhixing_domain::lifecycle::{
     check_not_locked, decide_allowing, CaseAction, CaseState, Happened,
 };
 use zhixing_domain::money::Fen;
-use zhixing_domain::node::{self, NodeChangeKind, NodeInstance, NodeStatus};
+use zhixing_domain::node::{self, NodeChangeKind, NodeInstance};
 use zhixing_domain::role::Role;
 use zhixing_domain::team::TeamKind;
 use zhixing_domain::triage::{CaseFlag, TriageFacts};
@@ -707,16 +707,7 @@ impl History<'_> {
             {
                 c.instance = c.instance.pause(date)?;
             }
-            let mut inst = c.instance;
-            let next = if inst.is_open()
-                && inst.paused_since.is_none()
-                && matches!(inst.status, NodeStatus::Warning | NodeStatus::Overdue)
-            {
-                inst.status = NodeStatus::Running;
-                Some(date)
-            } else {
-                inst.next_check_on(date)
-            };
+            let (inst, next) = c.instance.settle(date);
             match c.existing {
                 Some(i) => {
                     self.nodes[i] = inst;
@@ -754,14 +745,10 @@ impl History<'_> {
                 if self.next_check[i] != Some(day) {
                     continue;
                 }
-                // `NodeInstance::refresh`, in place.
-                let was = self.nodes[i].status;
-                let status = self.nodes[i].status_on(day);
-                self.nodes[i].status = status;
-                self.next_check[i] = self.nodes[i].next_check_on(day);
-                let warning = status == NodeStatus::Warning
-                    && !matches!(was, NodeStatus::Warning | NodeStatus::Overdue);
-                let overdue = status == NodeStatus::Overdue && was != NodeStatus::Overdue;
+                let tick = self.nodes[i].tick(day);
+                let (warning, overdue) = (tick.warning, tick.overdue);
+                self.nodes[i] = tick.instance;
+                self.next_check[i] = tick.next_check_on;
                 if warning {
                     self.bulletin(i, "warning", at);
                 }
@@ -791,11 +778,10 @@ impl History<'_> {
         let Some(def) = node_set().get(&inst.node_key) else {
             return Ok(());
         };
-        let reason = format!(
-            "流程节点「{}」已超期（应于 {} 前完成），需经{}审批解锁",
-            def.name_zh,
-            inst.due_on,
-            def.unlock_level.name_zh()
+        let reason = node::overdue_lock_reason(
+            &def.name_zh,
+            &inst.due_on.to_string(),
+            def.unlock_level.name_zh(),
         );
         let (next, happened) = decide_allowing(&self.state, &CaseAction::Lock { reason }, &[])
             .map_err(|e| AppError::Internal(format!("demo lock broke a rule: {e}")))?;

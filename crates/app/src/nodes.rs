@@ -98,21 +98,6 @@ pub fn to_row(
     }
 }
 
-/// What an event-driven change records. An open instance that an event leaves in warning or
-/// overdue (a resumption after a long suspension) is recorded as running and due for a check
-/// today, so that the scheduler — not the event — sends its warning, bulletin and lock.
-fn settle(mut inst: NodeInstance, today: NaiveDate) -> (NodeInstance, Option<NaiveDate>) {
-    if inst.is_open()
-        && inst.paused_since.is_none()
-        && matches!(inst.status, NodeStatus::Warning | NodeStatus::Overdue)
-    {
-        inst.status = NodeStatus::Running;
-        return (inst, Some(today));
-    }
-    let next = inst.next_check_on(today);
-    (inst, next)
-}
-
 /// Lets each of a command's case events act on the case's node instances, inside the command's
 /// transaction. `suspended` is the case's state after the command: a pausing node opened while
 /// the case is suspended starts paused.
@@ -167,7 +152,7 @@ pub(crate) async fn react_in_tx(
     }
     for ((id, inst), dirty) in ids.iter().zip(insts).zip(dirty) {
         if dirty {
-            let (inst, next) = settle(inst, today);
+            let (inst, next) = inst.settle(today);
             tx.save_node(&to_row(*id, court_id, &inst, next)).await?;
         }
     }
@@ -212,9 +197,6 @@ impl App {
             .unwrap_or_default())
     }
 
-    /// Locks the case of an overdue locking node inside the scheduler's transaction, through
-    /// the same steps as any case command (an audited `case_locked` event), unless the rules
-    /// refuse (locked already, closed). Returns whether it locked.
     /// Locks the cases of overdue locking nodes through the case pipeline, all in the
     /// caller's transaction; `(node row, node name, unlock level name)` each. Returns for each
     /// whether it locked (a case locked already, or closed, is refused by the rules and left).
@@ -227,10 +209,7 @@ impl App {
         let items: Vec<(Command, CaseItem)> = nodes
             .iter()
             .map(|(row, name_zh, unlock_zh)| {
-                let reason = format!(
-                    "流程节点「{name_zh}」已超期（应于 {} 前完成），需经{unlock_zh}审批解锁",
-                    row.due_on
-                );
+                let reason = node::overdue_lock_reason(name_zh, &row.due_on, unlock_zh);
                 let action = CaseAction::Lock { reason };
                 let cmd = Command::Case {
                     case_id: row.case_id,

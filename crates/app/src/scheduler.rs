@@ -264,18 +264,13 @@ impl App {
     ) -> AppResult<Vec<Planned>> {
         let mut planned = Vec::with_capacity(rows.len());
         for row in rows {
-            let inst = from_row(&row)?;
-            let fresh = inst.refresh(today);
-            let was = inst.status;
-            let warning = fresh.status == NodeStatus::Warning
-                && !matches!(was, NodeStatus::Warning | NodeStatus::Overdue);
-            let overdue = fresh.status == NodeStatus::Overdue && was != NodeStatus::Overdue;
+            let tick = from_row(&row)?.tick(today);
             planned.push(Planned {
-                next_check_on: fresh.next_check_on(today).map(day),
-                status: fresh.status,
+                next_check_on: tick.next_check_on.map(day),
+                status: tick.instance.status,
                 before: row,
-                warning,
-                overdue,
+                warning: tick.warning,
+                overdue: tick.overdue,
                 lock: false,
                 name_zh: String::new(),
                 name_en: String::new(),

@@ -996,6 +996,56 @@ fn moved_onto_working_day(d: NaiveDate, cal: &WorkingCalendar) -> DomainResult<N
         .ok_or_else(|| date_out_of_range(d))
 }
 
+/// What one scheduler tick on a day finds for an instance: its status brought up to the day,
+/// whether the warning and the overdue notice are due now (each goes out once), and the next
+/// day to look again. The live scheduler and the demo's replayed ticks both ask this.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tick {
+    pub instance: NodeInstance,
+    pub warning: bool,
+    pub overdue: bool,
+    pub next_check_on: Option<NaiveDate>,
+}
+
+impl NodeInstance {
+    /// The scheduler's look at this instance on `today`.
+    pub fn tick(&self, today: NaiveDate) -> Tick {
+        let fresh = self.refresh(today);
+        let was = self.status;
+        Tick {
+            warning: fresh.status == NodeStatus::Warning
+                && !matches!(was, NodeStatus::Warning | NodeStatus::Overdue),
+            overdue: fresh.status == NodeStatus::Overdue && was != NodeStatus::Overdue,
+            next_check_on: fresh.next_check_on(today),
+            instance: fresh,
+        }
+    }
+
+    /// What an event-driven change records, with the day of its next check. An open instance
+    /// that an event leaves in warning or overdue (a resumption after a long suspension) is
+    /// recorded as running and due for a check that day, so that the scheduler — not the
+    /// event — sends its warning, bulletin and lock.
+    pub fn settle(mut self, today: NaiveDate) -> (NodeInstance, Option<NaiveDate>) {
+        if self.is_open()
+            && self.paused_since.is_none()
+            && matches!(self.status, NodeStatus::Warning | NodeStatus::Overdue)
+        {
+            self.status = NodeStatus::Running;
+            return (self, Some(today));
+        }
+        let next = self.next_check_on(today);
+        (self, next)
+    }
+}
+
+/// The reason recorded when the scheduler locks a case for an overdue node (and shown on the
+/// case): the node, its due date and who must approve the unlocking.
+pub fn overdue_lock_reason(node_name_zh: &str, due_on: &str, unlock_level_zh: &str) -> String {
+    format!(
+        "流程节点「{node_name_zh}」已超期（应于 {due_on} 前完成），需经{unlock_level_zh}审批解锁"
+    )
+}
+
 /// What happened to an instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -1169,6 +1219,47 @@ mod tests {
 
     fn node(key: &str) -> NodeDefinition {
         defaults().get(key).unwrap().clone()
+    }
+
+    #[test]
+    fn a_tick_sends_the_warning_and_the_overdue_notice_once_each() {
+        let def = node("assign_officer");
+        let inst = NodeInstance::open(&def, 1, d(2025, 3, 3), cal()).unwrap();
+        let warn = inst.tick(inst.warn_on);
+        assert!(warn.warning && !warn.overdue);
+        assert_eq!(warn.next_check_on, inst.due_on.succ_opt());
+        let again = warn.instance.tick(inst.warn_on);
+        assert!(!again.warning && !again.overdue);
+        let late = warn.instance.tick(inst.due_on.succ_opt().unwrap());
+        assert!(late.overdue && !late.warning);
+        assert_eq!(late.instance.status, NodeStatus::Overdue);
+        assert_eq!(late.next_check_on, None);
+        // Straight from running to overdue: the overdue notice, no late warning.
+        let jump = inst.tick(d(2025, 6, 1));
+        assert!(jump.overdue && !jump.warning);
+    }
+
+    #[test]
+    fn an_event_leaving_a_node_late_records_it_running_for_todays_tick() {
+        let def = node("assign_officer");
+        let inst = NodeInstance::open(&def, 1, d(2025, 3, 3), cal()).unwrap();
+        let late_day = d(2025, 6, 1);
+        let mut late = inst.clone();
+        late.status = NodeStatus::Overdue;
+        let (settled, next) = late.settle(late_day);
+        assert_eq!(settled.status, NodeStatus::Running);
+        assert_eq!(next, Some(late_day));
+        let (same, next) = inst.clone().settle(d(2025, 3, 3));
+        assert_eq!(same, inst);
+        assert_eq!(next, Some(inst.warn_on));
+    }
+
+    #[test]
+    fn the_lock_reason_names_node_due_date_and_approver() {
+        assert_eq!(
+            overdue_lock_reason("执行期限（结案）", "2026-05-30", "中级人民法院"),
+            "流程节点「执行期限（结案）」已超期（应于 2026-05-30 前完成），需经中级人民法院审批解锁"
+        );
     }
 
     fn code(def: &NodeDefinition) -> &'static str {
