@@ -118,14 +118,6 @@ fn archived(row: &CaseRow) -> bool {
     row.stage == "archived"
 }
 
-fn locked_refusal() -> AppError {
-    AppError::invalid(
-        "case.locked",
-        "案件已锁定，本院设置不允许锁定期间添加或调整卷宗材料；请先申请解锁",
-        "the case is locked and this court does not allow dossier changes while locked; request unlocking first",
-    )
-}
-
 impl App {
     pub fn set_dossier_config(&self, config: DossierConfig) {
         *self.dossier.write().expect("dossier config poisoned") = config;
@@ -157,7 +149,8 @@ impl App {
         Ok(row)
     }
 
-    /// Role, court, archive and lock: whether this actor may change this case's dossier now.
+    /// Role, court and archive: whether this actor may change this case's dossier (the lock is
+    /// checked inside the write, by the pipeline's check).
     async fn check_dossier_write(
         &self,
         actor: &Actor,
@@ -168,14 +161,6 @@ impl App {
         self.court_scope(actor, row.court_id, cmd)?;
         if archived(&row) {
             return Err(dossier::archived_refusal().into());
-        }
-        if row.locked != 0 {
-            let mut tx = self.store.begin_write().await?;
-            let rules = self.node_rules_in_tx(&mut tx, row.court_id).await?;
-            drop(tx);
-            if !rules.set.lock_whitelist.iter().any(|k| k == LOCK_KEY) {
-                return Err(locked_refusal());
-            }
         }
         Ok(row)
     }
@@ -203,6 +188,12 @@ impl App {
         let created = blobs.put(&up.file).await?;
         let written = async {
             let mut tx = self.store.begin_write().await?;
+            // The lock as it stands inside the write, by the pipeline's own check.
+            let now = tx
+                .case_for_update(row.id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            self.check_locked_key_in_tx(&mut tx, &now, LOCK_KEY).await?;
             let new = NewDossierItem {
                 court_id: row.court_id,
                 case_id: row.id,
@@ -261,6 +252,11 @@ impl App {
             .ok_or(AppError::NotFound)?;
         let row = self.check_dossier_write(actor, cmd, item.case_id).await?;
         let mut tx = self.store.begin_write().await?;
+        let now = tx
+            .case_for_update(row.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.check_locked_key_in_tx(&mut tx, &now, LOCK_KEY).await?;
         let ids = tx.dossier_volume_ids(row.id, &item.volume).await?;
         let order = dossier::reorder(&ids, item_id, to).ok_or(AppError::NotFound)?;
         if order == ids {

@@ -284,17 +284,47 @@ impl App {
         }
         match lifecycle::check_not_locked(state, action, &rules.set.lock_whitelist) {
             Ok(()) => Ok(rules.set.lock_whitelist.clone()),
-            Err(_) => {
-                let nodes = tx.case_nodes(row.id).await?;
-                let pending = tx
-                    .pending_node_request(row.id)
-                    .await?
-                    .is_some_and(|r| r.kind == RequestKind::Unlock.key());
-                let payload = tx.last_lock_payload(row.id).await?;
-                let cause = lock_cause(locking_node(&nodes, &rules.set, today), payload, pending);
-                Err(rules::lock_refusal(&cause, &rules.set.lock_whitelist).into())
-            }
+            Err(_) => Err(self.lock_refusal_in_tx(tx, row, &rules.set).await?),
         }
+    }
+
+    /// The same check for a command that is not a case action but works on a case (adding a
+    /// document to the dossier): on a locked case it passes only if the court's whitelist
+    /// holds `key`, else it is refused with the same message naming the overdue node. Call it
+    /// with the case as read inside the command's transaction.
+    pub(crate) async fn check_locked_key_in_tx(
+        &self,
+        tx: &mut WriteTx,
+        row: &CaseRow,
+        key: &str,
+    ) -> AppResult<()> {
+        if row.locked == 0 {
+            return Ok(());
+        }
+        let rules = self.node_rules_in_tx(tx, row.court_id).await?;
+        if rules.set.lock_whitelist.iter().any(|k| k == key) {
+            return Ok(());
+        }
+        Err(self.lock_refusal_in_tx(tx, row, &rules.set).await?)
+    }
+
+    /// Why a locked case refuses: the overdue node (or the hand lock's reason), whether an
+    /// unlock request waits, and what the whitelist still allows.
+    async fn lock_refusal_in_tx(
+        &self,
+        tx: &mut WriteTx,
+        row: &CaseRow,
+        set: &zhixing_domain::node::NodeSet,
+    ) -> AppResult<AppError> {
+        let today = beijing_date(tx.now);
+        let nodes = tx.case_nodes(row.id).await?;
+        let pending = tx
+            .pending_node_request(row.id)
+            .await?
+            .is_some_and(|r| r.kind == RequestKind::Unlock.key());
+        let payload = tx.last_lock_payload(row.id).await?;
+        let cause = lock_cause(locking_node(&nodes, set, today), payload, pending);
+        Ok(rules::lock_refusal(&cause, &set.lock_whitelist).into())
     }
 
     /// Runs `RequestUnlock`, `RequestExtension` and `DecideNodeRequest` (roles are checked by

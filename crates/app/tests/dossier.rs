@@ -398,3 +398,51 @@ async fn a_locked_case_accepts_documents_by_the_default_whitelist() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_court_that_takes_documents_off_the_whitelist_refuses_them_with_the_lock_reason() {
+    each_engine(DemoOptions { cases: 0, seed: 7 }, |app, label| async move {
+        let dir = blob_dir();
+        use_dir(&app, &dir, blobs::DEFAULT_MAX_UPLOAD);
+        let case_id = file(&app).await;
+        let admin = actor(&app, "mz_admin").await;
+        let mut set = zhixing_domain::node::NodeSet::defaults();
+        set.lock_whitelist.retain(|k| k != "add_dossier_item");
+        app.execute(
+            &admin,
+            Command::SaveSetting {
+                court_id: admin.court_id,
+                key: "node_definitions".into(),
+                value: set.to_json(),
+                expected_version: 0,
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{label}: {e}"));
+        act(
+            &app,
+            "mz_chief",
+            case_id,
+            CaseAction::Lock {
+                reason: "卷宗核查".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let clerk = actor(&app, "mz_clerk").await;
+        let before = added_events(&app, case_id).await;
+        let err = upload(&app, &clerk, case_id, &pdf(10), "a.pdf", Volume::Main)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "case.locked", "{label}");
+        assert!(
+            err.message_zh().contains("卷宗核查"),
+            "{label}: {}",
+            err.message_zh()
+        );
+        assert_eq!(added_events(&app, case_id).await, before, "{label}");
+        assert_eq!(blob_files(&dir), 0, "{label}: no blob left behind");
+        let _ = std::fs::remove_dir_all(dir);
+    })
+    .await;
+}
