@@ -69,6 +69,16 @@ event_kinds! {
     ExtensionRefused => "extension_refused", "不予延长执行期限", "refused an extension of the time limit";
     DossierItemAdded => "dossier_item_added", "添加卷宗材料", "added a document to the dossier";
     DossierReordered => "dossier_reordered", "调整卷宗目录顺序", "reordered the dossier";
+    DocumentDrafted => "document_drafted", "起草文书", "drafted a document";
+    DocumentEdited => "document_edited", "修改文书草稿", "changed a draft document";
+    DocumentSubmitted => "document_submitted", "提交文书审批", "submitted a document for approval";
+    DocumentReturned => "document_returned", "退回文书", "returned a document to its drafter";
+    DocumentIssued => "document_issued", "批准签发文书", "approved and issued a document";
+    DocumentWithdrawn => "document_withdrawn", "撤回文书", "withdrew a document";
+    ServiceSent => "service_sent", "发出送达", "sent a document for service";
+    DocumentServed => "document_served", "文书已送达", "served a document";
+    ServiceFailed => "service_failed", "送达不成功", "service failed";
+    RoutineBatchRun => "routine_batch_run", "集约批量制作文书", "ran a routine-work batch";
 }
 
 fn s<'a>(p: &'a Value, key: &str) -> &'a str {
@@ -180,6 +190,32 @@ impl EventKind {
             EventKind::DossierItemAdded | EventKind::DossierReordered => {
                 format!("{}「{}」", s(p, "volume_zh"), s(p, "title"))
             }
+            EventKind::DocumentDrafted
+            | EventKind::DocumentEdited
+            | EventKind::DocumentSubmitted
+            | EventKind::DocumentWithdrawn => s(p, "kind_zh").to_string(),
+            EventKind::DocumentReturned => {
+                format!("{}；意见：{}", s(p, "kind_zh"), s(p, "comment"))
+            }
+            EventKind::DocumentIssued => format!("{} {}", s(p, "kind_zh"), s(p, "number")),
+            EventKind::ServiceSent | EventKind::DocumentServed => format!(
+                "{}，{}，受送达人 {}",
+                s(p, "kind_zh"),
+                s(p, "method_zh"),
+                s(p, "recipient")
+            ),
+            EventKind::ServiceFailed => format!(
+                "{}，{}，受送达人 {}；原因：{}",
+                s(p, "kind_zh"),
+                s(p, "method_zh"),
+                s(p, "recipient"),
+                s(p, "reason")
+            ),
+            EventKind::RoutineBatchRun => format!(
+                "{} 件案件，{} 份文书",
+                p.get("cases").and_then(Value::as_i64).unwrap_or(0),
+                p.get("documents").and_then(Value::as_i64).unwrap_or(0)
+            ),
             _ => String::new(),
         };
         if detail.is_empty() {
@@ -243,6 +279,32 @@ impl EventKind {
             EventKind::DossierItemAdded | EventKind::DossierReordered => {
                 format!("\"{}\" ({})", s(p, "title"), s(p, "volume_en"))
             }
+            EventKind::DocumentDrafted
+            | EventKind::DocumentEdited
+            | EventKind::DocumentSubmitted
+            | EventKind::DocumentWithdrawn => s(p, "kind_en").to_string(),
+            EventKind::DocumentReturned => {
+                format!("{}; comment: {}", s(p, "kind_en"), s(p, "comment"))
+            }
+            EventKind::DocumentIssued => format!("{} {}", s(p, "kind_en"), s(p, "number")),
+            EventKind::ServiceSent | EventKind::DocumentServed => format!(
+                "{} by {} on {}",
+                s(p, "kind_en"),
+                s(p, "method_en"),
+                s(p, "recipient")
+            ),
+            EventKind::ServiceFailed => format!(
+                "{} by {} on {}; reason: {}",
+                s(p, "kind_en"),
+                s(p, "method_en"),
+                s(p, "recipient"),
+                s(p, "reason")
+            ),
+            EventKind::RoutineBatchRun => format!(
+                "{} cases, {} documents",
+                p.get("cases").and_then(Value::as_i64).unwrap_or(0),
+                p.get("documents").and_then(Value::as_i64).unwrap_or(0)
+            ),
             _ => String::new(),
         };
         if detail.is_empty() {

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod case;
 pub mod case_number;
 pub mod court;
+pub mod document;
 pub mod dossier;
 pub mod error;
 pub mod event;

@@ -11,6 +11,7 @@
 
 mod bulk;
 mod db;
+pub mod documents;
 pub mod dossier;
 mod intake;
 pub mod leases;
@@ -20,7 +21,9 @@ pub mod nodes;
 pub mod notifications;
 mod read;
 pub mod roster;
+pub mod routine;
 pub mod rows;
+pub mod service;
 mod session;
 mod settings;
 mod staffing;
