@@ -289,6 +289,43 @@ pub async fn stage_bytes(dir: &Path, limit: u64, bytes: &[u8]) -> AppResult<Stag
     s.finish().await
 }
 
+/// Stores bytes the system made itself (an issued document's PDF or DOCX): written to the
+/// staging directory, then put like an accepted upload. Returns the key and whether the
+/// content was new (only then may a failed command delete it again).
+pub async fn put_bytes(store: &dyn BlobStore, bytes: &[u8]) -> AppResult<(String, bool)> {
+    let dir = store.staging_dir();
+    tokio::fs::create_dir_all(&dir).await.map_err(internal)?;
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let path = dir.join(format!(
+        "made-{}-{:016x}.part",
+        std::process::id(),
+        rand::random::<u64>()
+    ));
+    tokio::fs::write(&path, bytes).await.map_err(internal)?;
+    // `media` is what sniffing an upload found; the stores key by content alone and a DOCX is
+    // no upload type, so nothing reads it here.
+    let staged = Staged {
+        path,
+        sha256: sha256.clone(),
+        size: bytes.len() as u64,
+        media: MediaType::Pdf,
+    };
+    let created = store.put(&staged).await?;
+    Ok((sha256, created))
+}
+
+/// A whole stored blob in memory (small files: issued documents).
+pub async fn read_all(store: &dyn BlobStore, sha256: &str) -> AppResult<Vec<u8>> {
+    let mut out = Vec::new();
+    store
+        .open(sha256)
+        .await?
+        .read_to_end(&mut out)
+        .await
+        .map_err(internal)?;
+    Ok(out)
+}
+
 // ---------------------------------------------------------------- local disk
 
 /// Files on the local disk: `<dir>/ab/cd/<sha256>`, written by renaming the staged file (same

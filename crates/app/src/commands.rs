@@ -120,6 +120,45 @@ pub enum Command {
         item_id: i64,
         to: zhixing_domain::dossier::Move,
     },
+    /// Drafts a document of a case (文书起草), kept as a draft or submitted for approval.
+    DraftDocument(Box<crate::doc_review::DraftInput>),
+    /// Changes a draft or returned document: the drafter's part, with the case facts refreshed.
+    EditDocument {
+        document_id: i64,
+        version: i64,
+        cause: String,
+        notes: Vec<String>,
+        assets: Vec<zhixing_docs::data::AssetData>,
+    },
+    /// A step of a document's review (文书审批): submit, return, approve (= issue), withdraw.
+    ReviewDocument {
+        document_id: i64,
+        version: i64,
+        step: zhixing_domain::document::ReviewStep,
+    },
+    /// Routine work (事务集约): draft these kinds for these cases, submitted for approval;
+    /// `routine::run_routine_batch` does the work.
+    StartRoutineBatch {
+        case_ids: Vec<i64>,
+        kinds: Vec<zhixing_docs::DocKind>,
+    },
+    /// Approve what a routine batch drafted, at the levels the actor may approve.
+    StartApprovalBatch {
+        source_batch_id: i64,
+    },
+    /// One attempt to serve an issued document by post, in person or by announcement, with
+    /// its proof (`service::ServiceInput`).
+    RecordService(Box<crate::service::ServiceInput>),
+    /// The result of an attempt that was sent (a letter in transit, an unconfirmed link).
+    RecordServiceResult(Box<crate::service::ServiceResultInput>),
+    /// Electronic service: SMS or e-mail through the messenger, or the platform link.
+    SendElectronic {
+        task_id: i64,
+        version: i64,
+        method: zhixing_domain::document::ServiceMethod,
+        address: String,
+        consent: bool,
+    },
     /// An action on one case, against the version the user saw.
     Case {
         case_id: i64,
@@ -180,6 +219,17 @@ pub fn allowed_roles(cmd: &Command) -> &'static [Role] {
         Command::AddDossierItem(_) | Command::MoveDossierItem { .. } => {
             crate::dossier::DOSSIER_STAFF
         }
+        Command::StartRoutineBatch { .. } => crate::routine::ROUTINE_STAFF,
+        // Each document is approved through the review command, which checks its level.
+        Command::StartApprovalBatch { .. } => &[Judge, TeamLeader, BureauChief, President],
+        // Reviewers only at the kind's level, never their own draft (`document::check_reviewer`).
+        Command::DraftDocument(_) | Command::EditDocument { .. } => {
+            zhixing_domain::document::DRAFTERS
+        }
+        Command::ReviewDocument { step, .. } => crate::doc_review::step_roles(step),
+        Command::RecordService(_)
+        | Command::RecordServiceResult(_)
+        | Command::SendElectronic { .. } => crate::service::SERVICE_STAFF,
         Command::Case { action, .. } => match action {
             CaseAction::AssignTeam { .. } => &[TeamLeader, BureauChief],
             CaseAction::AssignOfficer { .. } => &[TeamLeader, Judge, BureauChief],
@@ -344,6 +394,23 @@ impl App {
             Command::AddDossierItem(_) | Command::MoveDossierItem { .. } => {
                 self.dossier_command(actor, &cmd).await?
             }
+            Command::StartRoutineBatch {
+                ref case_ids,
+                ref kinds,
+            } => {
+                self.start_routine_batch(actor, &cmd, case_ids, kinds)
+                    .await?
+            }
+            Command::StartApprovalBatch { source_batch_id } => {
+                self.start_approval_batch(actor, &cmd, source_batch_id)
+                    .await?
+            }
+            Command::DraftDocument(_)
+            | Command::EditDocument { .. }
+            | Command::ReviewDocument { .. } => self.document_command(actor, &cmd).await?,
+            Command::RecordService(_)
+            | Command::RecordServiceResult(_)
+            | Command::SendElectronic { .. } => self.service_command(actor, &cmd).await?,
             Command::Case {
                 case_id,
                 version,
@@ -936,6 +1003,7 @@ pub fn setting_title(key: &str) -> &'static str {
         crate::node_rules::NODES_SETTING => "流程节点期限",
         crate::node_rules::CALENDAR_SETTING => "工作日历",
         k if crate::documents::template_setting_kind(k).is_some() => "文书模板",
+        crate::doc_review::APPROVAL_SETTING => "文书审批权限",
         _ => "本院设置",
     }
 }
@@ -957,6 +1025,9 @@ impl App {
             k if crate::documents::template_setting_kind(k).is_some() => {
                 let kind = crate::documents::template_setting_kind(k).expect("checked");
                 crate::documents::check_template_setting(kind, value)?;
+            }
+            crate::doc_review::APPROVAL_SETTING => {
+                crate::doc_review::parse_approval_setting(value)?;
             }
             other => {
                 return Err(AppError::invalid(

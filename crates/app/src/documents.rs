@@ -147,6 +147,8 @@ impl App {
             },
             case_id: case.id,
             case_number: case.case_number.clone(),
+            number: case.case_number.clone(),
+            draft: false,
             cause: String::new(),
             filed_on: zhixing_docs::chinese_date(shanghai_date(case.filed_at)),
             applicants: case
@@ -236,7 +238,8 @@ impl App {
         .await
     }
 
-    /// A case's document as PDF or DOCX, with the court's template.
+    /// A case's document as PDF or DOCX, with the court's template, marked as a draft: only
+    /// the review (`doc_review`) issues documents.
     pub async fn generate_document(
         &self,
         actor: &Actor,
@@ -244,13 +247,19 @@ impl App {
         kind: DocKind,
         format: Format,
     ) -> AppResult<GeneratedDocument> {
-        let data = self.document_data(actor, case_id).await?;
+        let mut data = self.document_data(actor, case_id).await?;
+        data.draft = true;
         let template = self
             .store
             .court_setting(actor.court_id, &kind.setting_key())
             .await?
             .and_then(|(v, _)| decode_template(&v));
-        let filename = format!("{}-{}.{}", data.case_number, kind.name_zh(), format.ext());
+        let filename = format!(
+            "{}-{}（草稿）.{}",
+            data.case_number,
+            kind.name_zh(),
+            format.ext()
+        );
         let bytes = tokio::task::spawn_blocking(move || {
             zhixing_docs::generate(kind, template.as_deref(), &data, format)
         })

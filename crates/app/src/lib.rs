@@ -9,15 +9,19 @@ pub mod blobs;
 pub mod case_nodes;
 pub mod commands;
 pub mod demo;
+pub mod doc_review;
 pub mod documents;
 pub mod dossier;
 pub mod error;
 pub mod intake;
+pub mod messenger;
 pub mod node_rules;
 pub mod nodes;
 pub mod queries;
 pub mod roster;
+pub mod routine;
 pub mod scheduler;
+pub mod service;
 pub mod setup;
 pub mod staffing;
 pub mod supervision;
@@ -48,6 +52,9 @@ pub struct App {
     node_rules: Arc<std::sync::Mutex<node_rules::NodeRulesCache>>,
     /// The dossier's blob store and upload limit (`dossier::DossierConfig`).
     dossier: Arc<RwLock<dossier::DossierConfig>>,
+    /// Where electronic service's SMS and e-mail go: the simulation until `open` reads the
+    /// configuration; tests swap in their own.
+    messenger: Arc<RwLock<Arc<dyn messenger::ServiceMessenger>>>,
 }
 
 pub(crate) type FilterCache =
@@ -58,6 +65,7 @@ impl App {
         let store = Store::open(db_url).await?;
         let app = App::new(store).await?;
         app.set_dossier_config(dossier::DossierConfig::from_env(db_url)?);
+        app.set_messenger(messenger::messenger_from_env());
         Ok(app)
     }
 
@@ -69,6 +77,7 @@ impl App {
             directories: Arc::default(),
             node_rules: Arc::default(),
             dossier: Arc::new(RwLock::new(dossier::DossierConfig::default())),
+            messenger: Arc::new(RwLock::new(Arc::new(messenger::SimulatedMessenger::new()))),
         };
         app.reload_courts().await?;
         Ok(app)
@@ -82,6 +91,18 @@ impl App {
 
     pub fn court_tree(&self) -> CourtTree {
         self.courts.read().expect("court cache poisoned").clone()
+    }
+
+    /// The messenger of electronic service, as configured now.
+    pub fn messenger(&self) -> Arc<dyn messenger::ServiceMessenger> {
+        self.messenger
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn set_messenger(&self, m: Arc<dyn messenger::ServiceMessenger>) {
+        *self.messenger.write().unwrap_or_else(|e| e.into_inner()) = m;
     }
 
     /// Forgets cached filter choices and court directories, after a change to teams, staff,

@@ -11,6 +11,13 @@ pub struct DocData {
     pub court: CourtData,
     pub case_id: i64,
     pub case_number: String,
+    /// The document's own number (文号): the case number for the first document of its kind
+    /// in the case, 之一, 之二… for later ones. Given on approval; a draft shows the case number.
+    #[serde(default)]
+    pub number: String,
+    /// Not yet approved: typeset with a line saying so at the top, whatever the template.
+    #[serde(default)]
+    pub draft: bool,
     /// 案由 or the kind of claim, as filed.
     pub cause: String,
     /// Filing date, written the Chinese way.
@@ -209,6 +216,8 @@ impl DocData {
             },
             case_id: n,
             case_number: case_number.clone(),
+            number: case_number.clone(),
+            draft: false,
             cause: "买卖合同纠纷".into(),
             filed_on: chinese_date(filed),
             applicants: vec![PartyData {

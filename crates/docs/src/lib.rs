@@ -85,13 +85,23 @@ impl Format {
     }
 }
 
-/// Renders `template` (or the kind's default when `None`) with `data` into a model.
+/// The line that opens every unapproved document, so that a printed draft cannot pass for an
+/// issued one.
+pub const DRAFT_MARK: &str = "（草稿，未经审批）";
+
+/// Renders `template` (or the kind's default when `None`) with `data` into a model. A draft
+/// (`data.draft`) opens with [`DRAFT_MARK`] whatever the template says: a court's own
+/// template cannot forget it.
 pub fn build_model(
     kind: DocKind,
     template: Option<&str>,
     data: &DocData,
 ) -> Result<DocModel, TemplateError> {
-    markup::render(template.unwrap_or(kind.default_template()), data)
+    let mut model = markup::render(template.unwrap_or(kind.default_template()), data)?;
+    if data.draft {
+        model.blocks.insert(0, Block::Line(DRAFT_MARK.to_string()));
+    }
+    Ok(model)
 }
 
 /// One call from case data to file bytes.

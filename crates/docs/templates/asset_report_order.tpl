@@ -1,6 +1,6 @@
 @court {{ court.name }}
 @title 报告财产令
-@number {{ case_number }}
+@number {{ number }}
 {% for p in respondents %}
 @to {{ p.name }}（{{ p.id_label }}：{{ p.id_number }}）：
 {% endfor %}
@@ -9,7 +9,7 @@
 @sign {{ court.name }}|{{ issued_on }}
 @seal 院印
 @title 财产调查表
-@number {{ case_number }}
+@number {{ number }}
 @table 财产类别|名称、数量及所在地|价值或金额（元）|备注
 @row 银行存款| | |
 @row 现金| | |

@@ -1,6 +1,6 @@
 @court {{ court.name }}
 @title 限制消费令
-@number {{ case_number }}
+@number {{ number }}
 {% for p in respondents %}
 @to {{ p.name }}（{{ p.id_label }}：{{ p.id_number }}）：
 {% endfor %}

@@ -1,7 +1,7 @@
 {# 执行通知书 — 默认模板。可用字段见 crates/docs/src/data.rs 的 DocData。 #}
 @court {{ court.name }}
 @title 执行通知书
-@number {{ case_number }}
+@number {{ number }}
 {% for p in respondents %}
 @to {{ p.name }}：
 {% endfor %}

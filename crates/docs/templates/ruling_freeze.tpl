@@ -1,6 +1,6 @@
 @court {{ court.name }}
 @title 执行裁定书
-@number {{ case_number }}
+@number {{ number }}
 {% for p in applicants %}
 @line 申请执行人：{{ p.name }}，{{ p.id_label }}{{ p.id_number }}，住所地{{ p.address }}。
 {% if p.representative %}

@@ -1,6 +1,6 @@
 @court {{ court.name }}
 @title 送达回证
-@number {{ case_number }}
+@number {{ number }}
 @table 项目|内容
 @row 案由|{{ cause }}
 @row 送达文书|执行通知书、报告财产令及财产调查表

@@ -174,3 +174,27 @@ fn a_court_override_is_used() {
     .unwrap_err();
     assert_eq!(e.line, 3);
 }
+
+#[test]
+fn the_number_is_printed_and_a_draft_says_so() {
+    let mut data = DocData::sample();
+    data.number = format!("{}之一", data.case_number);
+    let text = build_model(DocKind::Notice, None, &data).unwrap().text();
+    assert!(text.contains("号之一"), "{text}");
+    assert!(!text.contains(zhixing_docs::DRAFT_MARK));
+    data.draft = true;
+    let model = build_model(DocKind::RulingFreeze, None, &data).unwrap();
+    assert_eq!(
+        model.blocks[0],
+        zhixing_docs::Block::Line(zhixing_docs::DRAFT_MARK.to_string())
+    );
+    // Also under a court's own template, which does not mention it.
+    let own = build_model(
+        DocKind::Notice,
+        Some("@title 通知\n@para {{ number }}\n"),
+        &data,
+    )
+    .unwrap()
+    .text();
+    assert!(own.starts_with(zhixing_docs::DRAFT_MARK), "{own}");
+}

@@ -128,6 +128,15 @@ pub const ACTION_NAMES: &[(&str, &str, &str)] = &[
         "添加卷宗材料",
         "adding a document to the dossier",
     ),
+    // Not a lifecycle action either: drafting, changing, submitting and issuing documents
+    // (文书审批), so that a lock whitelist can let document work go on.
+    (
+        "draft_document",
+        "起草、签发文书",
+        "drafting and issuing documents",
+    ),
+    // Not a lifecycle action: recording service of a document (送达), for the lock whitelist.
+    ("serve_document", "送达文书", "serving a document"),
 ];
 
 /// The Chinese and English name of an action key, if it is one.
@@ -641,8 +650,10 @@ mod tests {
         ] {
             assert!(action_name(a.key()).is_some(), "{}", a.key());
         }
-        // The 13 case actions and the dossier upload.
-        assert_eq!(ACTION_NAMES.len(), 14);
+        // The 13 case actions, the dossier upload, document work and service.
+        assert_eq!(ACTION_NAMES.len(), 16);
+        assert!(action_name("serve_document").is_some());
+        assert!(action_name("draft_document").is_some());
         assert_eq!(action_name("receive_funds").unwrap().0, "登记到账案款");
         assert_eq!(action_name("nonsense"), None);
     }

@@ -86,11 +86,11 @@ pub fn case_documents(lang: &Lang, case: &CaseDetail, user: &CurrentUser) -> Cas
         Vec::new()
     };
     CaseDocuments {
-        heading: msg(lang, "文书", "Documents"),
+        heading: msg(lang, "文书草稿预览", "Document drafts"),
         hint: msg(
             lang,
-            "按本院模板由案件信息生成；PDF 用于打印送达，Word 可编辑。",
-            "Generated from the case with this court's templates: PDF to print and serve, Word to edit.",
+            "按本院模板由案件信息生成的草稿，首行标注“草稿，未经审批”，不能送达。正式文书请在“文书起草与审批”中起草，经审批签发后方可送达。",
+            "Drafts generated from the case with this court's templates, marked \"draft, not approved\" at the top: they cannot be served. Draft the real document under \"Documents: drafting and approval\"; once approved and issued it may be served.",
         ),
         links,
     }
@@ -287,6 +287,10 @@ pub struct TemplatesPage {
     pub edit: Option<EditView>,
     pub error: Option<String>,
     pub saved: bool,
+    /// Who approves each kind here (the court setting `document_approval`).
+    pub approval: Vec<crate::doc_review::LevelRow>,
+    pub approval_version: i64,
+    pub approval_saved: bool,
 }
 
 pub struct EditView {
@@ -353,6 +357,8 @@ async fn page(
             overridden: t.override_text.is_some(),
         });
     }
+    let (approval, approval_version) =
+        crate::doc_review::approval_rows(app, actor.court_id, s.lang).await?;
     Ok(TemplatesPage {
         lang: s.lang,
         user: s.session.user.clone(),
@@ -361,12 +367,22 @@ async fn page(
         edit: edit_view,
         error,
         saved,
+        approval,
+        approval_version,
+        approval_saved: false,
     })
 }
 
-async fn list_page(State(app): State<App>, s: PageSession) -> Response {
+async fn list_page(
+    State(app): State<App>,
+    s: PageSession,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
     match page(&app, &s, None, None, false).await {
-        Ok(p) => Html(render_page(&p)).into_response(),
+        Ok(mut p) => {
+            p.approval_saved = q.contains_key("approval_saved");
+            Html(render_page(&p)).into_response()
+        }
         Err(e) => error_page(s.lang, &e, Some(s.session.user.clone())),
     }
 }

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod case_actions;
+pub mod doc_review;
 pub mod documents;
 pub mod dossier;
 pub mod filter;
@@ -16,6 +17,8 @@ pub mod intake;
 pub mod node_admin;
 pub mod pages;
 pub mod roster;
+pub mod routine;
+pub mod service;
 pub mod session;
 pub mod staff;
 pub mod staffing;
@@ -49,6 +52,8 @@ pub fn router(app: App) -> Router {
         .merge(case_actions::routes())
         .merge(unlock::routes())
         .merge(documents::routes())
+        .merge(doc_review::routes())
+        .merge(routine::routes())
         .nest("/api/v1", api::routes())
         .merge(api::docs())
         .merge(assets::routes())
@@ -57,6 +62,7 @@ pub fn router(app: App) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         // After the body limits: uploads have their own, the rest of the routes set the default.
         .merge(dossier::routes())
+        .merge(service::routes())
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

@@ -86,6 +86,9 @@ async fn downloads_are_for_the_case_court_staff() {
         assert!(cd.contains(&pct("执行通知书")), "{cd}");
         let xml = docx_xml(&r.bytes().await.unwrap());
         assert!(xml.contains(&number), "{engine}");
+        // Not an issued document: only the review issues one; this is a draft, marked so.
+        assert!(xml.contains(zhixing_docs::DRAFT_MARK), "{engine}");
+        assert!(cd.contains(&pct("草稿")), "{cd}");
         assert!(xml.contains("孟州市人民法院"), "{engine}");
         assert!(xml.contains("张三"));
 

@@ -28,12 +28,20 @@ where
     let demo = demo.into();
     for db in test_databases().await {
         let app = App::open(&db.url).await.expect("open test database");
+        // Generated and uploaded files go to a directory of this run, not the crate's `data/`
+        // (the default beside a PostgreSQL database).
+        let blobs = std::env::temp_dir().join(format!("zx-blobs-{:016x}", rand::random::<u64>()));
+        app.set_dossier_config(zhixing_app::dossier::DossierConfig {
+            blobs: std::sync::Arc::new(zhixing_app::blobs::LocalBlobs::new(blobs.clone())),
+            max_upload: zhixing_app::blobs::DEFAULT_MAX_UPLOAD,
+        });
         if let Some(options) = demo {
             generate_demo(&app, options).await;
         }
         f(app.clone(), db.label).await;
         app.store.close().await;
         db.cleanup().await;
+        let _ = std::fs::remove_dir_all(&blobs);
     }
 }
 

@@ -45,6 +45,12 @@ impl Server {
 /// Opens the database at `url`, generates the demo city and serves it.
 pub async fn start(url: &str, demo: DemoOptions) -> Server {
     let app = App::open(url).await.unwrap();
+    // Generated and uploaded files go to a directory of this run, not the crate's `data/`.
+    let blobs = std::env::temp_dir().join(format!("zx-blobs-{:016x}", rand::random::<u64>()));
+    app.set_dossier_config(zhixing_app::dossier::DossierConfig {
+        blobs: std::sync::Arc::new(zhixing_app::blobs::LocalBlobs::new(blobs)),
+        max_upload: zhixing_app::blobs::DEFAULT_MAX_UPLOAD,
+    });
     app.generate_demo(demo, |_| {}).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
