@@ -37,6 +37,9 @@ pub const MAX_BATCH: usize = 2000;
 /// Items a worker takes per round; the batch's progress moves after each round.
 const ROUND: i64 = 20;
 
+/// Documents an approval batch issues at once.
+const APPROVE_AT_ONCE: usize = 4;
+
 /// A batch without progress for this long is taken as stopped (its process ended).
 const STALL_MS: i64 = 120_000;
 
@@ -354,10 +357,21 @@ impl App {
             if items.is_empty() {
                 break;
             }
-            for item in items {
-                match batch.action.as_str() {
-                    "draft" => self.draft_batch_item(actor, &batch, &kinds, &item).await?,
-                    _ => self.approve_batch_item(actor, &batch, &item).await?,
+            if batch.action == "draft" {
+                for item in &items {
+                    self.draft_batch_item(actor, &batch, &kinds, item).await?;
+                }
+            } else {
+                // Typesetting is CPU and storing the files is I/O: a few documents at once keep
+                // both busy; their transactions still go one at a time through the writer.
+                for group in items.chunks(APPROVE_AT_ONCE) {
+                    let done = futures::future::join_all(
+                        group
+                            .iter()
+                            .map(|item| self.approve_batch_item(actor, &batch, item)),
+                    )
+                    .await;
+                    done.into_iter().collect::<AppResult<Vec<()>>>()?;
                 }
             }
         }
@@ -435,8 +449,29 @@ impl App {
         batch: &RoutineBatchRow,
         item: &RoutineBatchItemRow,
     ) -> AppResult<()> {
-        let doc = self.store.document(item.target_id).await?;
-        let result = match doc {
+        let mut result = self.approve_one(actor, item.target_id).await;
+        // Two documents of one case issued at once may both predict the same number; the
+        // loser is refused as a conflict and simply goes again with the number now free.
+        if matches!(result, Err(AppError::Conflict(_))) {
+            result = self.approve_one(actor, item.target_id).await;
+        }
+        match result {
+            Ok(_) => {
+                let mut tx = self.store.begin_write().await?;
+                tx.finish_routine_items(batch.id, &[(item.target_id, true, String::new())])
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+            Err(e) if is_refusal(&e) => {
+                self.record_item_failure(batch.id, item.target_id, &e).await
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn approve_one(&self, actor: &Actor, document_id: i64) -> AppResult<Outcome> {
+        match self.store.document(document_id).await? {
             None => Err(AppError::NotFound),
             // Approved meanwhile (by hand, or before an interruption): nothing left to do.
             Some(d) if d.status == DocStatus::Issued.key() => Ok(Outcome::default()),
@@ -451,19 +486,6 @@ impl App {
                 )
                 .await
             }
-        };
-        match result {
-            Ok(_) => {
-                let mut tx = self.store.begin_write().await?;
-                tx.finish_routine_items(batch.id, &[(item.target_id, true, String::new())])
-                    .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-            Err(e) if is_refusal(&e) => {
-                self.record_item_failure(batch.id, item.target_id, &e).await
-            }
-            Err(e) => Err(e),
         }
     }
 
