@@ -510,39 +510,30 @@ impl App {
             .await?
             .filter(|b| b.court_id == actor.court_id)
             .ok_or(AppError::NotFound)?;
-        let failed = self
+        // A case of another court named in a batch stays unnamed here, as everywhere.
+        let failures = self
             .store
-            .routine_batch_items(batch_id, "failed", 500)
-            .await?;
-        let mut failures = Vec::with_capacity(failed.len());
-        for f in failed {
-            let (label, case_id) = if batch.action == "draft" {
-                match self.store.case_by_id(f.target_id).await? {
-                    Some(c) => (c.case_number, Some(c.id)),
-                    None => (format!("#{}", f.target_id), None),
+            .routine_failures(&batch, 500)
+            .await?
+            .into_iter()
+            .map(|f| {
+                let kind = f
+                    .doc_kind
+                    .as_deref()
+                    .and_then(DocKind::from_key)
+                    .map(|k| format!("{} ", k.name_zh()))
+                    .unwrap_or_default();
+                BatchItemView {
+                    target_id: f.target_id,
+                    label: match f.case_number {
+                        Some(n) => format!("{kind}{n}"),
+                        None => format!("#{}", f.target_id),
+                    },
+                    case_id: f.case_id,
+                    message: f.message,
                 }
-            } else {
-                match self.store.document(f.target_id).await? {
-                    Some(d) => {
-                        let kind = DocKind::from_key(&d.kind)
-                            .map(|k| k.name_zh())
-                            .unwrap_or("");
-                        let case = self.store.case_by_id(d.case_id).await?;
-                        (
-                            format!("{kind} {}", case.map(|c| c.case_number).unwrap_or_default()),
-                            Some(d.case_id),
-                        )
-                    }
-                    None => (format!("#{}", f.target_id), None),
-                }
-            };
-            failures.push(BatchItemView {
-                target_id: f.target_id,
-                label,
-                case_id,
-                message: f.message,
-            });
-        }
+            })
+            .collect();
         let approvable = if batch.action == "draft" {
             let levels = approvable_levels(actor.role);
             self.store

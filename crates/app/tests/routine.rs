@@ -288,6 +288,9 @@ async fn bad_batch_requests_write_nothing() {
             .await
             .unwrap()
             .is_empty());
+        // The failure does not name or link another court's case.
+        assert_eq!(v.failures[0].case_id, None, "{label}");
+        assert_eq!(v.failures[0].label, format!("#{other_case}"), "{label}");
     })
     .await;
 }

@@ -57,6 +57,18 @@ pub struct RoutineBatchItemRow {
     pub message: String,
 }
 
+/// A failed item with what names it: the case (draft batches) or the document and its case
+/// (approval batches), only when they belong to the batch's court.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RoutineFailureRow {
+    pub target_id: i64,
+    pub message: String,
+    pub case_id: Option<i64>,
+    pub case_number: Option<String>,
+    /// The document's kind key (approval batches).
+    pub doc_kind: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRoutineBatch {
     pub court_id: i64,
@@ -170,6 +182,32 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.read)
         .await?)
+    }
+
+    /// A batch's failed items in their order, named in one query.
+    pub async fn routine_failures(
+        &self,
+        batch: &RoutineBatchRow,
+        limit: i64,
+    ) -> StoreResult<Vec<RoutineFailureRow>> {
+        let sql = if batch.action == "draft" {
+            "SELECT i.target_id, i.message, c.id AS case_id, c.case_number, \
+             CAST(NULL AS TEXT) AS doc_kind FROM routine_batch_items i \
+             LEFT JOIN cases c ON c.id = i.target_id AND c.court_id = $2 \
+             WHERE i.batch_id = $1 AND i.status = 'failed' ORDER BY i.position LIMIT $3"
+        } else {
+            "SELECT i.target_id, i.message, c.id AS case_id, c.case_number, d.kind AS doc_kind \
+             FROM routine_batch_items i \
+             LEFT JOIN documents d ON d.id = i.target_id AND d.court_id = $2 \
+             LEFT JOIN cases c ON c.id = d.case_id \
+             WHERE i.batch_id = $1 AND i.status = 'failed' ORDER BY i.position LIMIT $3"
+        };
+        Ok(sqlx::query_as(sql)
+            .bind(batch.id)
+            .bind(batch.court_id)
+            .bind(limit)
+            .fetch_all(&self.read)
+            .await?)
     }
 
     /// Batches left `running` with no progress since `before_ms` (the process stopped).
