@@ -79,6 +79,21 @@ event_kinds! {
     DocumentServed => "document_served", "文书已送达", "served a document";
     ServiceFailed => "service_failed", "送达不成功", "service failed";
     RoutineBatchRun => "routine_batch_run", "集约批量制作文书", "ran a routine-work batch";
+    DisbursementProposed => "disbursement_proposed", "提出案款发放方案", "proposed a payout of case funds";
+    DisbursementRefused => "disbursement_refused", "不予发放案款", "refused a payout of case funds";
+    AssetLeadFiled => "asset_lead_filed", "登记财产线索", "recorded an asset lead from the applicant";
+    UrgentAssetLeadFiled => "urgent_asset_lead_filed", "登记紧急财产线索", "recorded an urgent asset lead from the applicant";
+    AssetLeadVerified => "asset_lead_verified", "核查财产线索", "verified an asset lead";
+    AssetFound => "asset_found", "登记查找到的财产", "recorded an asset found";
+    ControlRenewed => "control_renewed", "续行控制措施", "renewed a control measure";
+    ControlLifted => "control_lifted", "解除控制措施", "lifted a control measure";
+    ApplicantInformed => "applicant_informed", "告知申请执行人查控结果", "told the applicant the inquiry results";
+    MeasureIssued => "measure_issued", "采取强制措施", "took a coercive measure";
+    MeasureRevoked => "measure_revoked", "撤销强制措施", "revoked a coercive measure";
+    SettlementRecorded => "settlement_recorded", "登记执行和解协议", "recorded a settlement agreement";
+    SettlementPaymentRecorded => "settlement_payment_recorded", "登记和解履行情况", "recorded a payment under the settlement";
+    ClosingRecorded => "closing_recorded", "登记结案材料", "recorded a fact for closing";
+    ClosingReviewed => "closing_reviewed", "结案条件审查", "checked the closing conditions";
 }
 
 fn s<'a>(p: &'a Value, key: &str) -> &'a str {
@@ -132,7 +147,22 @@ impl EventKind {
                 format!("{}（{}）", s(p, "display_name"), s(p, "reason"))
             }
             EventKind::InquiryStarted | EventKind::InquiryAnswered => s(p, "summary").to_string(),
-            EventKind::AssetControlled => s(p, "summary").to_string(),
+            EventKind::AssetControlled
+            | EventKind::AssetLeadFiled
+            | EventKind::UrgentAssetLeadFiled
+            | EventKind::AssetLeadVerified
+            | EventKind::AssetFound
+            | EventKind::ControlRenewed
+            | EventKind::ControlLifted
+            | EventKind::ApplicantInformed
+            | EventKind::MeasureIssued
+            | EventKind::MeasureRevoked
+            | EventKind::SettlementRecorded
+            | EventKind::SettlementPaymentRecorded
+            | EventKind::RestrictionOrdered
+            | EventKind::Blacklisted
+            | EventKind::ClosingRecorded
+            | EventKind::ClosingReviewed => s(p, "summary").to_string(),
             EventKind::StageChanged => {
                 format!("{} → {}", stage_zh(s(p, "from")), stage_zh(s(p, "to")))
             }
@@ -266,6 +296,23 @@ impl EventKind {
             ),
             EventKind::UnlockRefused | EventKind::ExtensionRefused => s(p, "reason").to_string(),
             EventKind::UserCreated => s(p, "username").to_string(),
+            EventKind::InquiryAnswered
+            | EventKind::AssetControlled
+            | EventKind::AssetLeadFiled
+            | EventKind::UrgentAssetLeadFiled
+            | EventKind::AssetLeadVerified
+            | EventKind::AssetFound
+            | EventKind::ControlRenewed
+            | EventKind::ControlLifted
+            | EventKind::ApplicantInformed
+            | EventKind::MeasureIssued
+            | EventKind::MeasureRevoked
+            | EventKind::SettlementRecorded
+            | EventKind::SettlementPaymentRecorded
+            | EventKind::RestrictionOrdered
+            | EventKind::Blacklisted
+            | EventKind::ClosingRecorded
+            | EventKind::ClosingReviewed => s(p, "summary_en").to_string(),
             EventKind::RosterSaved => format!(
                 "week of {}, version {}, duty phone {}",
                 s(p, "week_start"),

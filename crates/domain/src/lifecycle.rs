@@ -137,6 +137,21 @@ pub const ACTION_NAMES: &[(&str, &str, &str)] = &[
     ),
     // Not a lifecycle action: recording service of a document (送达), for the lock whitelist.
     ("serve_document", "送达文书", "serving a document"),
+    // Not lifecycle actions: coercive measures and settlement records, for the lock whitelist.
+    (
+        "coercive_measure",
+        "采取、撤销强制措施",
+        "taking and revoking coercive measures",
+    ),
+    ("settlement", "登记执行和解", "recording settlements"),
+    // Not a lifecycle action: control measures (控制措施: freezing, sealing, renewing, lifting),
+    // for the lock whitelist; a court may list it so that a renewal never waits for an unlock
+    // approval while the measure runs out. Asset findings and leads use `record_inquiry`.
+    (
+        "control_asset",
+        "采取、续行、解除控制措施",
+        "placing, renewing and lifting control measures",
+    ),
 ];
 
 /// The Chinese and English name of an action key, if it is one.
@@ -651,7 +666,8 @@ mod tests {
             assert!(action_name(a.key()).is_some(), "{}", a.key());
         }
         // The 13 case actions, the dossier upload, document work and service.
-        assert_eq!(ACTION_NAMES.len(), 16);
+        assert_eq!(ACTION_NAMES.len(), 19);
+        assert!(action_name("control_asset").is_some());
         assert!(action_name("serve_document").is_some());
         assert!(action_name("draft_document").is_some());
         assert_eq!(action_name("receive_funds").unwrap().0, "登记到账案款");

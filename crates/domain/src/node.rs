@@ -406,7 +406,7 @@ fn def(
 impl NodeSet {
     /// The defaults of RULES.md §3 whose trigger and completion exist as case events today.
     /// Left out until their events exist: the filing decision (needs an application-received
-    /// case event), asking for asset leads, verifying a lead, investigation completed,
+    /// case event), asking for asset leads, investigation completed,
     /// valuation/auction and disposal, the extension request and the 终本 re-inquiry.
     pub fn defaults() -> NodeSet {
         use EventKind as E;
@@ -494,6 +494,52 @@ impl NodeSet {
                 10,
                 false,
             ),
+            // SPC asset-investigation rules art. 2: a concrete lead from the applicant is
+            // verified within 7 days, 3 when urgent. Each lead opens its own round once the
+            // previous one is verified.
+            NodeDefinition {
+                repeats: true,
+                ..def(
+                    "verify_asset_lead",
+                    "核查财产线索",
+                    "Verify the applicant's asset lead",
+                    E::AssetLeadFiled,
+                    &[E::AssetLeadVerified],
+                    Days(7),
+                    2,
+                    true,
+                )
+            },
+            NodeDefinition {
+                repeats: true,
+                ..def(
+                    "verify_urgent_lead",
+                    "核查紧急财产线索",
+                    "Verify the applicant's urgent asset lead",
+                    E::UrgentAssetLeadFiled,
+                    &[E::AssetLeadVerified],
+                    Days(3),
+                    1,
+                    true,
+                )
+            },
+            // CPL interpretation art. 485: a measure lapses at the end of its term unless renewed
+            // before. The app sets the deadline to the earliest expiry of the case's measures in
+            // force (`NodeInstance::with_deadline`); the 12 months here only stand until then.
+            // Suspension does not stop a freeze from running out.
+            NodeDefinition {
+                repeats: true,
+                ..def(
+                    "renew_control",
+                    "控制措施续行",
+                    "Renew control measures before they expire",
+                    E::AssetControlled,
+                    &[E::ControlRenewed, E::ControlLifted],
+                    Months(12),
+                    15,
+                    false,
+                )
+            },
         ];
         NodeSet {
             nodes,
@@ -1285,7 +1331,9 @@ mod tests {
     fn node_defaults_validate_and_round_trip_json() {
         let set = defaults();
         set.validate().unwrap();
-        assert_eq!(set.nodes.len(), 6);
+        assert_eq!(set.nodes.len(), 9);
+        assert!(node("verify_asset_lead").repeats && node("renew_control").repeats);
+        assert_eq!(node("verify_urgent_lead").limit, PeriodLimit::Days(3));
         let json = set.to_json();
         assert!(json.contains(r#""unit": "months""#), "{json}");
         assert!(json.contains(r#""trigger": "case_filed""#), "{json}");
