@@ -9,12 +9,16 @@
 //!   updating them first, which takes the row lock on PostgreSQL and the write lock on SQLite.
 #![forbid(unsafe_code)]
 
+pub mod assets;
 mod bulk;
+pub mod closing;
 mod db;
 pub mod documents;
 pub mod dossier;
+pub mod funds;
 mod intake;
 pub mod leases;
+pub mod measures;
 mod migrate;
 pub mod node_requests;
 pub mod nodes;

@@ -107,6 +107,34 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 14,
+        name: "assets",
+        common: include_str!("../migrations/0014_assets.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 15,
+        name: "funds",
+        common: include_str!("../migrations/0015_funds.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 16,
+        name: "measures",
+        common: include_str!("../migrations/0016_measures.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 17,
+        name: "closing",
+        common: include_str!("../migrations/0017_closing.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn dialect(sql: &str, engine: Engine) -> String {
