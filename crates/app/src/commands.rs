@@ -159,6 +159,79 @@ pub enum Command {
         address: String,
         consent: bool,
     },
+    /// Money received into a case's account (案款到账): `ReceiveFunds` plus its ledger entry.
+    RecordReceipt(Box<crate::funds::ReceiptInput>),
+    /// A payout plan among the applicants (案款发放方案); paid at once within the proposer's
+    /// authority, else waiting for the level the amount needs.
+    ProposeDisbursement(Box<crate::funds::ProposalInput>),
+    /// An approver pays (`DisburseFunds` plus entries) or refuses a waiting plan.
+    DecideDisbursement {
+        disbursement_id: i64,
+        version: i64,
+        approve: bool,
+        reason: String,
+    },
+    /// Network inquiry now for a case (立即查询): submits and polls its open tasks; a case
+    /// whose tasks are all answered gets a new round for every debtor.
+    RunInquiry {
+        case_id: i64,
+    },
+    /// A result from another channel (点对点, the registry, the debtor's report).
+    RecordFinding(Box<crate::assets::FindingInput>),
+    /// The applicant's asset lead (财产线索): due in 7 days, 3 when urgent.
+    FileAssetLead(Box<crate::assets::LeadInput>),
+    VerifyAssetLead(Box<crate::assets::VerifyInput>),
+    /// A control measure (冻结、查封、扣押、扣划) on a finding, within the term caps.
+    PlaceControl(Box<crate::assets::ControlInput>),
+    /// 续冻/续封 before expiry: the new term runs from the old end date.
+    RenewControl {
+        measure_id: i64,
+        version: i64,
+        months: u32,
+    },
+    LiftControl {
+        measure_id: i64,
+        version: i64,
+        reason: String,
+    },
+    /// A preservation measure carried into the enforcement case with its term running on.
+    CarryOverControl(Box<crate::assets::CarryInput>),
+    /// Tells the applicants the summary of the findings (SMS when they have a phone).
+    InformApplicant {
+        case_id: i64,
+    },
+    /// A coercive measure on a debtor (`measures::MeasureInput`).
+    IssueMeasure(Box<crate::measures::MeasureInput>),
+    /// Revokes a measure in force, with the reason.
+    RevokeMeasure {
+        measure_id: i64,
+        version: i64,
+        reason: String,
+    },
+    /// A settlement agreement with its instalments.
+    RecordSettlement(Box<crate::measures::SettlementInput>),
+    /// A payment under a settlement agreement.
+    RecordSettlementPayment {
+        settlement_id: i64,
+        version: i64,
+        paid_on: chrono::NaiveDate,
+        amount: Fen,
+        note: String,
+    },
+    /// A fact closing rests on (the interview with the applicant, a debtor's search, …).
+    RecordClosingFact {
+        case_id: i64,
+        kind: zhixing_domain::closing::RecordKind,
+        happened_on: chrono::NaiveDate,
+        summary: String,
+    },
+    /// Closes the case in `mode` when every condition holds (`closing::check_closing`).
+    CloseCase {
+        case_id: i64,
+        version: i64,
+        mode: ClosingMode,
+        extras: crate::closing::ClosingExtras,
+    },
     /// An action on one case, against the version the user saw.
     Case {
         case_id: i64,
@@ -230,6 +303,25 @@ pub fn allowed_roles(cmd: &Command) -> &'static [Role] {
         Command::RecordService(_)
         | Command::RecordServiceResult(_)
         | Command::SendElectronic { .. } => crate::service::SERVICE_STAFF,
+        Command::RecordReceipt(_) | Command::ProposeDisbursement(_) => crate::funds::FUND_STAFF,
+        // Each approver only at the level the amount needs (`funds::check_approver`).
+        Command::DecideDisbursement { .. } => crate::funds::APPROVERS,
+        Command::RunInquiry { .. }
+        | Command::RecordFinding(_)
+        | Command::FileAssetLead(_)
+        | Command::VerifyAssetLead(_)
+        | Command::PlaceControl(_)
+        | Command::RenewControl { .. }
+        | Command::LiftControl { .. }
+        | Command::CarryOverControl(_)
+        | Command::InformApplicant { .. } => crate::assets::ASSET_STAFF,
+        // Fines, detention and referral only by a judge or above (`measures::DECIDERS`).
+        Command::IssueMeasure(_)
+        | Command::RevokeMeasure { .. }
+        | Command::RecordSettlement(_)
+        | Command::RecordSettlementPayment { .. } => crate::measures::MEASURE_STAFF,
+        Command::RecordClosingFact { .. } => crate::closing::RECORDERS,
+        Command::CloseCase { .. } => crate::closing::CLOSERS,
         Command::Case { action, .. } => match action {
             CaseAction::AssignTeam { .. } => &[TeamLeader, BureauChief],
             CaseAction::AssignOfficer { .. } => &[TeamLeader, Judge, BureauChief],
@@ -411,6 +503,25 @@ impl App {
             Command::RecordService(_)
             | Command::RecordServiceResult(_)
             | Command::SendElectronic { .. } => self.service_command(actor, &cmd).await?,
+            Command::RecordReceipt(_)
+            | Command::ProposeDisbursement(_)
+            | Command::DecideDisbursement { .. } => self.funds_command(actor, &cmd).await?,
+            Command::RunInquiry { .. }
+            | Command::RecordFinding(_)
+            | Command::FileAssetLead(_)
+            | Command::VerifyAssetLead(_)
+            | Command::PlaceControl(_)
+            | Command::RenewControl { .. }
+            | Command::LiftControl { .. }
+            | Command::CarryOverControl(_)
+            | Command::InformApplicant { .. } => self.asset_command(actor, &cmd).await?,
+            Command::IssueMeasure(_)
+            | Command::RevokeMeasure { .. }
+            | Command::RecordSettlement(_)
+            | Command::RecordSettlementPayment { .. } => self.measure_command(actor, &cmd).await?,
+            Command::RecordClosingFact { .. } | Command::CloseCase { .. } => {
+                self.closing_command(actor, &cmd).await?
+            }
             Command::Case {
                 case_id,
                 version,
@@ -543,6 +654,7 @@ impl App {
         let (state, routed) = self
             .route_and_assign(f.court_id, filed_state, &facts)
             .await?;
+        let fund_settings = self.fund_settings(f.court_id).await?;
 
         let mut tx = self.store.begin_write().await?;
         let year = shanghai_year(tx.now);
@@ -577,6 +689,9 @@ impl App {
             filed_at: tx.now,
         };
         let case_id = tx.insert_case(&new).await?;
+        // 一案一账号: the case's account is opened with the case.
+        let account = self.account_row(f.court_id, case_id, &fund_settings, tx.now)?;
+        tx.ensure_case_account(&account).await?;
         if let Some(r) = f.reception_id {
             tx.link_reception(r, case_id).await?;
         }
@@ -630,8 +745,12 @@ impl App {
         action: CaseAction,
     ) -> AppResult<Outcome> {
         let mut tx = self.store.begin_write().await?;
+        let funds = action.clone();
         let outcome = self
             .case_action_in_tx(&mut tx, actor, cmd, case_id, Some(version), action)
+            .await?;
+        // Money moved as a plain case action still gets its ledger entry.
+        self.ledger_for_case_action(&mut tx, actor, case_id, &funds)
             .await?;
         tx.commit().await?;
         Ok(outcome)
@@ -1004,6 +1123,7 @@ pub fn setting_title(key: &str) -> &'static str {
         crate::node_rules::CALENDAR_SETTING => "工作日历",
         k if crate::documents::template_setting_kind(k).is_some() => "文书模板",
         crate::doc_review::APPROVAL_SETTING => "文书审批权限",
+        crate::funds::FUND_SETTING => "案款账户与发放审批",
         _ => "本院设置",
     }
 }
@@ -1029,6 +1149,7 @@ impl App {
             crate::doc_review::APPROVAL_SETTING => {
                 crate::doc_review::parse_approval_setting(value)?;
             }
+            crate::funds::FUND_SETTING => self.check_fund_setting(court_id, value)?,
             other => {
                 return Err(AppError::invalid(
                     "setting.unknown",

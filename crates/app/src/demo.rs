@@ -237,10 +237,30 @@ impl App {
             let mut events = Vec::with_capacity(chunk.len() * 10);
             let mut nodes = Vec::with_capacity(chunk.len() * 6);
             let mut bulletins = Vec::with_capacity(chunk.len());
+            let mut accounts = Vec::with_capacity(chunk.len());
+            let mut fund_entries = Vec::new();
             for s in chunk {
                 next_case += 1;
                 let court = &city[s.court];
                 let g = generate_case(&mut rng, court, s, next_case, now, &supervision)?;
+                // The case's account and the ledger of its receipts and payouts (to the first
+                // applicant), as the funds commands would have written them.
+                let payee = g
+                    .parties
+                    .iter()
+                    .position(|(role, _)| *role == "applicant")
+                    .map(|i| (next_party + 1 + i as i64, g.parties[i].1.name.as_str()));
+                let (account, ledger) = crate::funds::bulk_ledger(
+                    &court.code,
+                    &zhixing_domain::funds::FundSettings::default_for(&court.name),
+                    next_case,
+                    court.court_id,
+                    s.filed_at,
+                    &g.events,
+                    payee,
+                );
+                accounts.push(account);
+                fund_entries.extend(ledger);
                 for (role, p) in g.parties {
                     next_party += 1;
                     links.push((
@@ -262,6 +282,8 @@ impl App {
             tx.append_events(&events).await?;
             tx.insert_nodes_bulk(&nodes).await?;
             tx.insert_bulletins_at(&bulletins).await?;
+            tx.insert_case_accounts_bulk(&accounts).await?;
+            tx.insert_fund_entries_bulk(&fund_entries).await?;
             for s in chunk {
                 let key = seq_key(&city[s.court], s.case_type, s.year)?;
                 if let Some(last) = seqs.remove(&key) {

@@ -138,6 +138,8 @@ impl App {
             .map(|k| k.name_zh().to_string())
             .unwrap_or_else(|_| case.basis_kind.clone());
         let today = shanghai_date(zhixing_store::now_ms());
+        // The case's account as opened (bank and name from the court's `fund_account`).
+        let account = self.case_account(case.court_id, case.id).await?;
         Ok(DocData {
             court: CourtData {
                 name: case.court_name.clone(),
@@ -172,9 +174,9 @@ impl App {
             amount: AmountData::from(case.claim),
             fee: AmountData::from(zhixing_docs::application_fee(case.claim)),
             payment: PaymentData {
-                bank: String::new(),
-                account_name: format!("{}执行款专户", case.court_name),
-                account_number: zhixing_docs::virtual_account_number(&case.court_code, case.id),
+                bank: account.bank,
+                account_name: account.account_name,
+                account_number: account.account_number,
                 note: case.case_number.clone(),
             },
             judge: case.officer_name.clone().unwrap_or_default(),

@@ -4,16 +4,21 @@
 #![forbid(unsafe_code)]
 
 pub mod actor;
+pub mod assets;
 pub mod auth;
 pub mod blobs;
 pub mod case_nodes;
+pub mod closing;
 pub mod commands;
 pub mod demo;
 pub mod doc_review;
 pub mod documents;
 pub mod dossier;
 pub mod error;
+pub mod funds;
+pub mod inquiry;
 pub mod intake;
+pub mod measures;
 pub mod messenger;
 pub mod node_rules;
 pub mod nodes;
@@ -55,6 +60,9 @@ pub struct App {
     /// Where electronic service's SMS and e-mail go: the simulation until `open` reads the
     /// configuration; tests swap in their own.
     messenger: Arc<RwLock<Arc<dyn messenger::ServiceMessenger>>>,
+    /// The network inquiry provider (`ZHIXING_INQUIRY`, the simulation by default); tests swap
+    /// in their own.
+    inquiry: Arc<RwLock<Arc<dyn inquiry::InquiryProvider>>>,
 }
 
 pub(crate) type FilterCache =
@@ -66,6 +74,7 @@ impl App {
         let app = App::new(store).await?;
         app.set_dossier_config(dossier::DossierConfig::from_env(db_url)?);
         app.set_messenger(messenger::messenger_from_env());
+        app.set_inquiry_provider(inquiry::inquiry_provider_from_env());
         Ok(app)
     }
 
@@ -78,6 +87,9 @@ impl App {
             node_rules: Arc::default(),
             dossier: Arc::new(RwLock::new(dossier::DossierConfig::default())),
             messenger: Arc::new(RwLock::new(Arc::new(messenger::SimulatedMessenger::new()))),
+            inquiry: Arc::new(RwLock::new(Arc::new(
+                inquiry::SimulatedNationalNetwork::default(),
+            ))),
         };
         app.reload_courts().await?;
         Ok(app)

@@ -181,6 +181,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     app.clone(),
                     std::time::Duration::from_secs(supervise_every),
                 ));
+                // Network inquiry answers arrive on the same rhythm (立即查询 polls at once).
+                tokio::spawn(zhixing_app::assets::run_inquiry_loop(
+                    app.clone(),
+                    std::time::Duration::from_secs(supervise_every),
+                ));
             }
             zhixing_web::serve(app, &addr).await?;
         }

@@ -1,0 +1,1506 @@
+//! Asset inquiry and control (财产查控, 控制措施) through the pipeline.
+//!
+//! The network inquiry: filing starts one task per debtor; [`App::process_inquiries`] (the
+//! supervision loop of `zhixing serve`) and `Command::RunInquiry` (the 立即查询 button) submit
+//! due tasks to the provider (`crate::inquiry`) and poll them, storing every answer per kind —
+//! "nothing found" included — and the assets found, with one `InquiryAnswered` event per case.
+//! The provider is called before the write transaction, so a slow network never holds the
+//! writer, and a batch is a few multi-row statements whatever its size.
+//!
+//! Staff commands: a result from another channel (`RecordFinding`), the applicant's asset lead
+//! (`FileAssetLead`, due in 7 days or 3 when urgent) and its verification, control measures on
+//! a finding (`PlaceControl`, with the term caps of CPL interpretation art. 485), renewal,
+//! lifting, the carry-over of a preservation measure, and telling the applicant the summary
+//! (`InformApplicant`: the outbox `applicant_messages`, SMS through `App::messenger()` when the
+//! applicant has a phone). Each writes its rows and its case event in one transaction, after
+//! the checks: staff of the case's own court, the case open, the lock whitelist
+//! (`record_inquiry` for findings and leads, `control_asset` for measures), only a debtor.
+//!
+//! The process node `renew_control` gets its deadline from the earliest expiry of the case's
+//! measures in force (`NodeInstance::with_deadline`), so the scheduler warns 15 days ahead and
+//! bulletins a measure left to lapse.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
+use serde_json::json;
+use zhixing_domain::asset::{self as rules, AssetKind, ControlKind, ControlStatus, LeadOutcome};
+use zhixing_domain::event::EventKind;
+use zhixing_domain::lifecycle::Happened;
+use zhixing_domain::money::Fen;
+use zhixing_domain::node::NodeInstance;
+use zhixing_domain::role::Role;
+use zhixing_store::assets::{
+    ApplicantMessageRow, FindingRow, InquiryAnswerRow, InquiryTaskRow, InquiryTaskUpdate, LeadRow,
+    MeasureRow, NewFinding, RenewalRow,
+};
+use zhixing_store::rows::{CasePartyRow, CaseRow};
+use zhixing_store::WriteTx;
+
+use crate::commands::{case_event, Command, Outcome};
+use crate::error::{AppError, AppResult};
+use crate::inquiry::InquiryRequest;
+use crate::messenger::{Channel, DeliveryOutcome, OutgoingMessage};
+use crate::nodes::beijing_date;
+use crate::{Actor, App};
+
+use Role::*;
+
+/// Staff of the case's court who inquire, control and tell the applicant.
+pub const ASSET_STAFF: &[Role] = &[Clerk, Officer, Judge, TeamLeader];
+
+/// The lock whitelist's key for findings, leads and inquiry results (as for recorded results).
+pub const INQUIRY_LOCK_KEY: &str = "record_inquiry";
+/// The lock whitelist's key for control measures.
+pub const CONTROL_LOCK_KEY: &str = "control_asset";
+
+/// How long after a poll with kinds still awaited the task is polled again.
+pub const POLL_INTERVAL_MS: i64 = 10 * 60 * 1000;
+
+/// The node the earliest expiry drives.
+pub const RENEW_NODE: &str = "renew_control";
+
+/// A result from another channel (点对点, a visit to the registry, the debtor's report).
+#[derive(Debug, Clone)]
+pub struct FindingInput {
+    pub case_id: i64,
+    pub party_id: i64,
+    pub details: FindingDetails,
+    pub found_on: NaiveDate,
+}
+
+/// What was found.
+#[derive(Debug, Clone)]
+pub struct FindingDetails {
+    pub kind: AssetKind,
+    pub institution: String,
+    pub description: String,
+    pub identifier: String,
+    pub amount: Option<Fen>,
+}
+
+/// The applicant's asset lead (财产线索).
+#[derive(Debug, Clone)]
+pub struct LeadInput {
+    pub case_id: i64,
+    pub party_id: i64,
+    pub kind: Option<AssetKind>,
+    pub description: String,
+    pub urgent: bool,
+    pub received_on: NaiveDate,
+}
+
+/// The verification of a lead; a found asset becomes a finding.
+#[derive(Debug, Clone)]
+pub struct VerifyInput {
+    pub lead_id: i64,
+    pub version: i64,
+    pub outcome: LeadOutcome,
+    pub note: String,
+    pub finding: Option<FindingDetails>,
+}
+
+/// A control measure on a finding.
+#[derive(Debug, Clone)]
+pub struct ControlInput {
+    pub finding_id: i64,
+    pub control: ControlKind,
+    pub amount: Option<Fen>,
+    /// The term in months (ignored for a deduction).
+    pub months: u32,
+    pub start_on: NaiveDate,
+}
+
+/// A preservation measure of a 执保 case of the same debtor, carried into this case with its
+/// dates.
+#[derive(Debug, Clone)]
+pub struct CarryInput {
+    pub finding_id: i64,
+    pub control: ControlKind,
+    pub amount: Option<Fen>,
+    pub start_on: NaiveDate,
+    pub end_on: NaiveDate,
+    /// The preservation case's number, e.g. （2025）豫0883执保12号.
+    pub from_case_number: String,
+}
+
+/// What one inquiry run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct InquiryReport {
+    pub submitted: usize,
+    pub polled: usize,
+    /// Tasks with every kind answered.
+    pub completed: usize,
+    pub findings: usize,
+    pub cases: usize,
+}
+
+/// A finding as the page shows it.
+#[derive(Debug, Clone)]
+pub struct FindingView {
+    pub row: FindingRow,
+    pub kind: AssetKind,
+    pub debtor_name: String,
+    /// Measures that fit it.
+    pub controls: Vec<ControlKind>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MeasureView {
+    pub row: MeasureRow,
+    pub asset: AssetKind,
+    pub control: ControlKind,
+    /// As of today (an in-force measure past its end date has lapsed).
+    pub status: ControlStatus,
+    pub end_on: Option<NaiveDate>,
+    pub days_left: Option<i64>,
+    pub renewals: Vec<RenewalRow>,
+    pub finding: String,
+    pub debtor_name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct LeadView {
+    pub row: LeadRow,
+    pub debtor_name: String,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct PartyBrief {
+    pub party_id: i64,
+    pub name: String,
+    pub has_phone: bool,
+}
+
+/// A case's assets page.
+#[derive(Debug, Clone)]
+pub struct AssetsView {
+    pub case: CaseRow,
+    pub today: NaiveDate,
+    pub debtors: Vec<PartyBrief>,
+    pub applicants: Vec<PartyBrief>,
+    pub tasks: Vec<InquiryTaskRow>,
+    pub answers: Vec<InquiryAnswerRow>,
+    pub findings: Vec<FindingView>,
+    pub measures: Vec<MeasureView>,
+    pub leads: Vec<LeadView>,
+    pub messages: Vec<ApplicantMessageRow>,
+    /// The applicant summary (no account numbers).
+    pub summary_zh: String,
+    pub summary_en: String,
+    /// The viewer may change things (staff of the court, the case open).
+    pub may_edit: bool,
+    pub closed: bool,
+    /// Some inquiry task is still waiting for the provider or to be submitted.
+    pub inquiry_open: bool,
+}
+
+fn today_of(now: i64) -> NaiveDate {
+    beijing_date(now)
+}
+
+fn parse_day(s: &str) -> AppResult<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| AppError::Internal(format!("stored date \"{s}\" is not YYYY-MM-DD")))
+}
+
+fn stored_kind(k: &str) -> AppResult<AssetKind> {
+    AssetKind::from_key(k).map_err(|_| AppError::Internal(format!("stored asset kind \"{k}\"")))
+}
+
+fn stored_control(k: &str) -> AppResult<ControlKind> {
+    ControlKind::from_key(k).map_err(|_| AppError::Internal(format!("stored control kind \"{k}\"")))
+}
+
+fn stored_status(k: &str) -> AppResult<ControlStatus> {
+    ControlStatus::from_key(k)
+        .ok_or_else(|| AppError::Internal(format!("stored control status \"{k}\"")))
+}
+
+fn is_closed(case: &CaseRow) -> bool {
+    case.stage == "closed" || case.stage == "archived"
+}
+
+fn check_open(case: &CaseRow) -> AppResult<()> {
+    if is_closed(case) {
+        return Err(AppError::invalid(
+            "asset.case_closed",
+            "案件已结案或归档，不能再办理财产查控和控制措施",
+            "the case is closed or archived; asset inquiry and control measures can no longer be recorded",
+        ));
+    }
+    Ok(())
+}
+
+fn text(raw: &str, max: usize, code: &'static str, zh: &str, en: &str) -> AppResult<String> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Err(AppError::invalid(
+            code,
+            format!("请填写{zh}"),
+            format!("{en} is required"),
+        ));
+    }
+    if t.chars().count() > max {
+        return Err(AppError::invalid(
+            code,
+            format!("{zh}不能超过 {max} 字"),
+            format!("{en} is longer than {max} characters"),
+        ));
+    }
+    Ok(t.to_string())
+}
+
+fn not_future(d: NaiveDate, today: NaiveDate, zh: &str, en: &str) -> AppResult<()> {
+    if d > today {
+        return Err(AppError::invalid(
+            "asset.date_in_future",
+            format!("{zh} {d} 晚于今天"),
+            format!("the {en} {d} is in the future"),
+        ));
+    }
+    Ok(())
+}
+
+fn stale(what_zh: &str, what_en: &str) -> AppError {
+    AppError::Conflict(format!(
+        "{what_zh}已被他人更新，请刷新后重试 / the {what_en} was changed by someone else; reload and try again"
+    ))
+}
+
+fn check_details(d: &FindingDetails) -> AppResult<FindingDetails> {
+    if let Some(a) = d.amount {
+        if a.0 < 0 {
+            return Err(AppError::invalid(
+                "asset.amount_negative",
+                "金额不能为负数",
+                "the amount cannot be negative",
+            ));
+        }
+    }
+    Ok(FindingDetails {
+        kind: d.kind,
+        institution: text(
+            &d.institution,
+            100,
+            "asset.institution_required",
+            "协助单位（银行、登记机关等）",
+            "the institution",
+        )?,
+        description: text(
+            &d.description,
+            500,
+            "asset.description_required",
+            "财产情况",
+            "the description",
+        )?,
+        identifier: d.identifier.trim().chars().take(100).collect(),
+        amount: d.amount,
+    })
+}
+
+/// `李四：银行存款2项…` for the event of one debtor's answers.
+fn answer_summary(
+    debtor: &str,
+    found: &[(AssetKind, Option<Fen>)],
+    kinds: &[AssetKind],
+    pending: &[AssetKind],
+) -> (String, String) {
+    let (zh, en) = rules::applicant_summary(found, kinds);
+    let mut zh = format!("{debtor}：{}", zh.trim_start_matches("经查询，"));
+    let mut en = format!("{debtor}: {en}");
+    if !pending.is_empty() {
+        let names: Vec<&str> = pending.iter().map(|k| k.name_zh()).collect();
+        let names_en: Vec<&str> = pending.iter().map(|k| k.name_en()).collect();
+        zh.push_str(&format!("（{}待反馈）", names.join("、")));
+        en.push_str(&format!(" ({} still awaited)", names_en.join(", ")));
+    }
+    (zh, en)
+}
+
+/// One task's new answers for the case event: task id, summary in Chinese and English, the
+/// number of assets found.
+type TaskSummary = (i64, String, String, usize);
+
+/// The system acting on inquiry results arriving from the network.
+fn inquiry_actor(app: &App) -> Actor {
+    Actor {
+        display_name: "系统（网络查控）".into(),
+        ..Actor::system(app)
+    }
+}
+
+impl App {
+    /// The inquiry provider as configured now.
+    pub fn inquiry_provider(&self) -> std::sync::Arc<dyn crate::inquiry::InquiryProvider> {
+        self.inquiry
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn set_inquiry_provider(&self, p: std::sync::Arc<dyn crate::inquiry::InquiryProvider>) {
+        *self.inquiry.write().unwrap_or_else(|e| e.into_inner()) = p;
+    }
+
+    /// Submits and polls up to `limit` inquiry tasks due at `now` (UTC ms), as the system:
+    /// the supervision loop's step.
+    pub async fn process_inquiries(&self, now: i64, limit: i64) -> AppResult<InquiryReport> {
+        self.run_inquiries(&inquiry_actor(self), now, None, limit)
+            .await
+    }
+
+    /// Submits the due tasks never submitted, polls every due ticket, and stores the new
+    /// answers of the tasks still open in one transaction.
+    async fn run_inquiries(
+        &self,
+        actor: &Actor,
+        now: i64,
+        case_id: Option<i64>,
+        limit: i64,
+    ) -> AppResult<InquiryReport> {
+        let due = self.store.due_inquiry_tasks(now, case_id, limit).await?;
+        let mut report = InquiryReport::default();
+        if due.is_empty() {
+            return Ok(report);
+        }
+        let provider = self.inquiry_provider();
+        let fresh: Vec<usize> = (0..due.len())
+            .filter(|i| due[*i].task.provider_ticket.is_none())
+            .collect();
+        let requests: Vec<InquiryRequest> = fresh
+            .iter()
+            .map(|i| InquiryRequest {
+                reference: due[*i].task.id.to_string(),
+                debtor_name: due[*i].task.debtor_name.clone(),
+                id_number: due[*i].id_number.clone(),
+                kinds: AssetKind::ALL.to_vec(),
+            })
+            .collect();
+        let mut tickets: Vec<Option<String>> =
+            due.iter().map(|d| d.task.provider_ticket.clone()).collect();
+        let mut submitted_at: Vec<Option<i64>> = due.iter().map(|d| d.task.submitted_at).collect();
+        if !requests.is_empty() {
+            let new = provider.submit(&requests, now).await?;
+            if new.len() != requests.len() {
+                return Err(AppError::Internal(format!(
+                    "the inquiry provider answered {} tickets for {} requests",
+                    new.len(),
+                    requests.len()
+                )));
+            }
+            for (i, t) in fresh.iter().zip(new) {
+                tickets[*i] = Some(t);
+                submitted_at[*i] = Some(now);
+            }
+            report.submitted = requests.len();
+        }
+        let all: Vec<String> = tickets
+            .iter()
+            .map(|t| t.clone().unwrap_or_default())
+            .collect();
+        let polled = provider.poll(&all, now).await?;
+        if polled.len() != all.len() {
+            return Err(AppError::Internal(
+                "the inquiry provider skipped tickets".into(),
+            ));
+        }
+        report.polled = polled.len();
+        let today = today_of(now).to_string();
+        let mut updates = Vec::with_capacity(due.len());
+        // Per task: new findings, new answers, the event's summary.
+        let mut findings: HashMap<i64, Vec<NewFinding>> = HashMap::new();
+        let mut answers: HashMap<i64, Vec<(i64, i64, String, bool)>> = HashMap::new();
+        let mut summaries: HashMap<i64, (String, String, usize)> = HashMap::new();
+        for ((d, r), (ticket, sub)) in due
+            .iter()
+            .zip(&polled)
+            .zip(tickets.iter().zip(&submitted_at))
+        {
+            let t = &d.task;
+            let mut answered: Vec<String> = t
+                .answered_kinds
+                .split(',')
+                .filter(|k| !k.is_empty())
+                .map(str::to_string)
+                .collect();
+            let new: Vec<_> = r
+                .answers
+                .iter()
+                .filter(|a| !answered.iter().any(|k| k == a.kind.key()))
+                .collect();
+            let mut found = Vec::new();
+            for a in &new {
+                answered.push(a.kind.key().to_string());
+                answers.entry(t.id).or_default().push((
+                    t.id,
+                    t.case_id,
+                    a.kind.key().to_string(),
+                    !a.assets.is_empty(),
+                ));
+                for asset in &a.assets {
+                    found.push((a.kind, asset.amount));
+                    findings.entry(t.id).or_default().push(NewFinding {
+                        court_id: t.court_id,
+                        case_id: t.case_id,
+                        party_id: t.party_id,
+                        kind: a.kind.key().into(),
+                        institution: asset.institution.clone(),
+                        description: asset.description.clone(),
+                        identifier: asset.identifier.clone(),
+                        amount_fen: asset.amount.map(|f| f.0),
+                        source: "network".into(),
+                        found_on: today.clone(),
+                        inquiry_task_id: Some(t.id),
+                        lead_id: None,
+                        recorded_by: actor.user_id,
+                        recorded_by_name: actor.display_name.clone(),
+                    });
+                }
+            }
+            if !new.is_empty() {
+                let kinds: Vec<AssetKind> = new.iter().map(|a| a.kind).collect();
+                let (zh, en) = answer_summary(&t.debtor_name, &found, &kinds, &r.pending);
+                summaries.insert(t.id, (zh, en, found.len()));
+            }
+            let complete = r.is_complete();
+            if complete {
+                report.completed += 1;
+            }
+            updates.push(InquiryTaskUpdate {
+                id: t.id,
+                status: if complete { "done" } else { "submitted" }.into(),
+                provider_ticket: ticket.clone(),
+                next_poll_at: (!complete).then_some(now + POLL_INTERVAL_MS),
+                attempts: t.attempts + 1,
+                submitted_at: *sub,
+                answered_kinds: answered.join(","),
+                completed_at: complete.then_some(now),
+            });
+        }
+        let mut tx = self.store.begin_write().await?;
+        let changed = tx.update_inquiry_tasks(&updates).await?;
+        let mut new_findings = Vec::new();
+        let mut new_answers = Vec::new();
+        // Events per case, in task order.
+        let mut per_case: BTreeMap<(i64, i64), Vec<TaskSummary>> = BTreeMap::new();
+        let court_of: HashMap<i64, i64> = due
+            .iter()
+            .map(|d| (d.task.case_id, d.task.court_id))
+            .collect();
+        for id in &changed {
+            new_findings.extend(findings.remove(id).unwrap_or_default());
+            new_answers.extend(answers.remove(id).unwrap_or_default());
+            if let Some((zh, en, n)) = summaries.remove(id) {
+                let case_id = due
+                    .iter()
+                    .find(|d| d.task.id == *id)
+                    .map_or(0, |d| d.task.case_id);
+                per_case
+                    .entry((court_of.get(&case_id).copied().unwrap_or(0), case_id))
+                    .or_default()
+                    .push((*id, zh, en, n));
+            }
+        }
+        report.findings = new_findings.len();
+        tx.insert_findings(&new_findings).await?;
+        tx.insert_inquiry_answers(&new_answers).await?;
+        let mut events = Vec::with_capacity(per_case.len());
+        for ((court_id, case_id), items) in &per_case {
+            let h = Happened {
+                kind: EventKind::InquiryAnswered,
+                payload: json!({
+                    "task_ids": items.iter().map(|i| i.0).collect::<Vec<_>>(),
+                    "findings": items.iter().map(|i| i.3).sum::<usize>(),
+                    "summary": items.iter().map(|i| i.1.as_str()).collect::<Vec<_>>().join("；"),
+                    "summary_en": items.iter().map(|i| i.2.as_str()).collect::<Vec<_>>().join("; "),
+                }),
+            };
+            crate::nodes::react_in_tx(self, &mut tx, *court_id, *case_id, &[h.kind], false).await?;
+            events.push(case_event(actor, *court_id, *case_id, tx.now, &h));
+        }
+        report.cases = events.len();
+        tx.append_events(&events).await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    pub(crate) async fn asset_command(&self, actor: &Actor, cmd: &Command) -> AppResult<Outcome> {
+        match cmd {
+            Command::RunInquiry { case_id } => self.run_inquiry_now(actor, cmd, *case_id).await,
+            Command::RecordFinding(i) => self.record_finding(actor, cmd, i).await,
+            Command::FileAssetLead(i) => self.file_lead(actor, cmd, i).await,
+            Command::VerifyAssetLead(i) => self.verify_lead(actor, cmd, i).await,
+            Command::PlaceControl(i) => self.place_control(actor, cmd, i).await,
+            Command::RenewControl {
+                measure_id,
+                version,
+                months,
+            } => {
+                self.renew_control(actor, cmd, *measure_id, *version, *months)
+                    .await
+            }
+            Command::LiftControl {
+                measure_id,
+                version,
+                reason,
+            } => {
+                self.lift_control(actor, cmd, *measure_id, *version, reason)
+                    .await
+            }
+            Command::CarryOverControl(i) => self.carry_over(actor, cmd, i).await,
+            Command::InformApplicant { case_id } => {
+                self.inform_applicant(actor, cmd, *case_id).await
+            }
+            _ => Err(AppError::Internal("not an asset command".into())),
+        }
+    }
+
+    /// The case an asset command acts on: visible (else not found), of the actor's own court,
+    /// open.
+    async fn asset_case(&self, actor: &Actor, cmd: &Command, case_id: i64) -> AppResult<CaseRow> {
+        let case = self
+            .store
+            .case_by_id(case_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !actor.can_see_court(case.court_id) {
+            return Err(AppError::NotFound);
+        }
+        self.court_scope(actor, case.court_id, cmd)?;
+        check_open(&case)?;
+        Ok(case)
+    }
+
+    /// In the write: the case as it is now, still open, and its lock by `key`.
+    async fn lock_case_in_tx(
+        &self,
+        tx: &mut WriteTx,
+        case_id: i64,
+        key: &str,
+    ) -> AppResult<CaseRow> {
+        let case = tx
+            .case_for_update(case_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        check_open(&case)?;
+        self.check_locked_key_in_tx(tx, &case, key).await?;
+        Ok(case)
+    }
+
+    /// The party of the case, refused unless a debtor.
+    async fn debtor_of(&self, case_id: i64, party_id: i64) -> AppResult<CasePartyRow> {
+        let parties = self.store.case_parties(case_id).await?;
+        let p = parties
+            .into_iter()
+            .find(|p| p.party_id == party_id)
+            .ok_or_else(|| AppError::Invalid(rules::check_debtor("", "该当事人").unwrap_err()))?;
+        rules::check_debtor(&p.role, &p.name)?;
+        Ok(p)
+    }
+
+    /// Node reactions, the renewal node's deadline when measures changed, and the events.
+    async fn write_events_in_tx(
+        &self,
+        tx: &mut WriteTx,
+        actor: &Actor,
+        case: &CaseRow,
+        happened: &[Happened],
+        measures_changed: bool,
+    ) -> AppResult<()> {
+        let kinds: Vec<EventKind> = happened.iter().map(|h| h.kind).collect();
+        crate::nodes::react_in_tx(
+            self,
+            tx,
+            case.court_id,
+            case.id,
+            &kinds,
+            case.suspended != 0,
+        )
+        .await?;
+        if measures_changed {
+            self.sync_renew_node_in_tx(tx, case).await?;
+        }
+        let events: Vec<_> = happened
+            .iter()
+            .map(|h| case_event(actor, case.court_id, case.id, tx.now, h))
+            .collect();
+        tx.append_events(&events).await?;
+        Ok(())
+    }
+
+    /// Points the case's `renew_control` node at the earliest expiry of its measures in force:
+    /// the open instance gets that deadline; with measures in force and no open instance (the
+    /// last renewal completed it) a new one opens; with none left in force the open one is
+    /// done.
+    async fn sync_renew_node_in_tx(&self, tx: &mut WriteTx, case: &CaseRow) -> AppResult<()> {
+        let rules = self.node_rules_in_tx(tx, case.court_id).await?;
+        let Some(def) = rules.set.get(RENEW_NODE) else {
+            return Ok(());
+        };
+        let today = today_of(tx.now);
+        let earliest = tx
+            .earliest_control_end(case.id, &today.to_string())
+            .await?
+            .map(|s| parse_day(&s))
+            .transpose()?;
+        let rows = tx.case_nodes(case.id).await?;
+        let open = rows.iter().find(|r| {
+            r.node_key == RENEW_NODE && r.completed_on.is_none() && r.cancelled_on.is_none()
+        });
+        let (id, inst) = match (open, earliest) {
+            (Some(row), Some(end)) => {
+                let inst = crate::nodes::from_row(row)?;
+                if inst.deadline_override == Some(end) || end <= today {
+                    return Ok(());
+                }
+                (row.id, inst.with_deadline(end, def, today)?)
+            }
+            (None, Some(end)) if end > today => {
+                let inst = NodeInstance::open(def, case.id, today, &rules.calendar)?;
+                (0, inst.with_deadline(end, def, today)?)
+            }
+            (Some(row), None) => (row.id, crate::nodes::from_row(row)?.complete(today)?),
+            _ => return Ok(()),
+        };
+        let (inst, next) = inst.settle(today);
+        tx.save_node(&crate::nodes::to_row(id, case.court_id, &inst, next))
+            .await?;
+        Ok(())
+    }
+
+    async fn run_inquiry_now(
+        &self,
+        actor: &Actor,
+        cmd: &Command,
+        case_id: i64,
+    ) -> AppResult<Outcome> {
+        let case = self.asset_case(actor, cmd, case_id).await?;
+        let tasks = self.store.case_inquiry_tasks(case_id).await?;
+        // Everything answered: a new round for every debtor (re-inquiry).
+        if tasks.iter().all(|t| t.status == "done") {
+            let debtors: Vec<CasePartyRow> = self
+                .store
+                .case_parties(case_id)
+                .await?
+                .into_iter()
+                .filter(|p| p.role == "debtor")
+                .collect();
+            let mut tx = self.store.begin_write().await?;
+            let row = self
+                .lock_case_in_tx(&mut tx, case_id, INQUIRY_LOCK_KEY)
+                .await?;
+            let today = today_of(tx.now).to_string();
+            let mut happened = Vec::new();
+            for p in &debtors {
+                let task = tx
+                    .insert_inquiry_task(case.court_id, case_id, p.party_id, &p.name, &today)
+                    .await?;
+                happened.push(Happened {
+                    kind: EventKind::InquiryStarted,
+                    payload: json!({"task_id": task, "summary": format!("对被执行人{}再次发起网络查控", p.name),
+                        "summary_en": format!("network inquiry again for the debtor {}", p.name)}),
+                });
+            }
+            self.write_events_in_tx(&mut tx, actor, &row, &happened, false)
+                .await?;
+            tx.commit().await?;
+        }
+        self.run_inquiries(actor, zhixing_store::now_ms(), Some(case_id), 1_000)
+            .await?;
+        Ok(Outcome {
+            id: Some(case_id),
+            ..Default::default()
+        })
+    }
+
+    async fn record_finding(
+        &self,
+        actor: &Actor,
+        cmd: &Command,
+        i: &FindingInput,
+    ) -> AppResult<Outcome> {
+        let case = self.asset_case(actor, cmd, i.case_id).await?;
+        let debtor = self.debtor_of(case.id, i.party_id).await?;
+        let d = check_details(&i.details)?;
+        not_future(
+            i.found_on,
+            today_of(zhixing_store::now_ms()),
+            "查询日期",
+            "date found",
+        )?;
+        let mut tx = self.store.begin_write().await?;
+        let row = self
+            .lock_case_in_tx(&mut tx, case.id, INQUIRY_LOCK_KEY)
+            .await?;
+        let id = tx
+            .insert_finding(&NewFinding {
+                court_id: case.court_id,
+                case_id: case.id,
+                party_id: debtor.party_id,
+                kind: d.kind.key().into(),
+                institution: d.institution.clone(),
+                description: d.description.clone(),
+                identifier: d.identifier.clone(),
+                amount_fen: d.amount.map(|f| f.0),
+                source: "manual".into(),
+                found_on: i.found_on.to_string(),
+                inquiry_task_id: None,
+                lead_id: None,
+                recorded_by: actor.user_id,
+                recorded_by_name: actor.display_name.clone(),
+            })
+            .await?;
+        let h = Happened {
+            kind: EventKind::AssetFound,
+            payload: json!({"finding_id": id, "party_id": debtor.party_id, "kind": d.kind.key(),
+                "summary": format!("{}名下{}（{}）", debtor.name, d.kind.name_zh(), d.institution),
+                "summary_en": format!("{} of {} ({})", d.kind.name_en(), debtor.name, d.institution)}),
+        };
+        self.write_events_in_tx(&mut tx, actor, &row, &[h], false)
+            .await?;
+        tx.commit().await?;
+        Ok(Outcome {
+            id: Some(id),
+            ..Default::default()
+        })
+    }
+
+    async fn file_lead(&self, actor: &Actor, cmd: &Command, i: &LeadInput) -> AppResult<Outcome> {
+        let case = self.asset_case(actor, cmd, i.case_id).await?;
+        let debtor = self.debtor_of(case.id, i.party_id).await?;
+        let description = rules::check_lead_text(&i.description)?;
+        not_future(
+            i.received_on,
+            today_of(zhixing_store::now_ms()),
+            "收到线索日期",
+            "date received",
+        )?;
+        let cal = self.node_rules(case.court_id).await?;
+        let due = rules::lead_due(i.received_on, i.urgent, &cal.calendar)?;
+        let mut tx = self.store.begin_write().await?;
+        let row = self
+            .lock_case_in_tx(&mut tx, case.id, INQUIRY_LOCK_KEY)
+            .await?;
+        let id = tx
+            .insert_asset_lead(&LeadRow {
+                id: 0,
+                court_id: case.court_id,
+                case_id: case.id,
+                party_id: debtor.party_id,
+                kind: i.kind.map(|k| k.key().to_string()),
+                description: description.clone(),
+                urgent: i64::from(i.urgent),
+                received_on: i.received_on.to_string(),
+                due_on: due.to_string(),
+                status: "pending".into(),
+                outcome_note: None,
+                verified_on: None,
+                finding_id: None,
+                version: 1,
+                created_by: actor.user_id,
+                created_by_name: actor.display_name.clone(),
+                created_at: 0,
+            })
+            .await?;
+        let h = Happened {
+            kind: if i.urgent {
+                EventKind::UrgentAssetLeadFiled
+            } else {
+                EventKind::AssetLeadFiled
+            },
+            payload: json!({"lead_id": id, "party_id": debtor.party_id, "urgent": i.urgent, "due_on": due.to_string(),
+                "summary": format!("被执行人{}：{}；应于 {due} 前核查", debtor.name, description),
+                "summary_en": format!("debtor {}: {}; to be verified by {due}", debtor.name, description)}),
+        };
+        self.write_events_in_tx(&mut tx, actor, &row, &[h], false)
+            .await?;
+        tx.commit().await?;
+        Ok(Outcome {
+            id: Some(id),
+            version: Some(1),
+            ..Default::default()
+        })
+    }
+
+    async fn verify_lead(
+        &self,
+        actor: &Actor,
+        cmd: &Command,
+        i: &VerifyInput,
+    ) -> AppResult<Outcome> {
+        let lead = self
+            .store
+            .asset_lead(i.lead_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let case = self.asset_case(actor, cmd, lead.case_id).await?;
+        if lead.status != "pending" {
+            return Err(AppError::invalid(
+                "lead.verified",
+                "该财产线索已核查",
+                "this lead was verified already",
+            ));
+        }
+        if lead.version != i.version {
+            return Err(stale("财产线索", "lead"));
+        }
+        let note = i.note.trim().chars().take(500).collect::<String>();
+        let details = match i.outcome {
+            LeadOutcome::Found => Some(check_details(i.finding.as_ref().ok_or_else(|| {
+                AppError::invalid(
+                    "lead.finding_required",
+                    "核实有财产的，请填写查找到的财产情况",
+                    "describe the asset found",
+                )
+            })?)?),
+            LeadOutcome::NotFound => None,
+        };
+        let parties = self.store.case_parties(case.id).await?;
+        let debtor = parties
+            .iter()
+            .find(|p| p.party_id == lead.party_id)
+            .map_or(String::new(), |p| p.name.clone());
+        let mut tx = self.store.begin_write().await?;
+        let row = self
+            .lock_case_in_tx(&mut tx, case.id, INQUIRY_LOCK_KEY)
+            .await?;
+        let today = today_of(tx.now).to_string();
+        let finding_id = match &details {
+            Some(d) => Some(
+                tx.insert_finding(&NewFinding {
+                    court_id: case.court_id,
+                    case_id: case.id,
+                    party_id: lead.party_id,
+                    kind: d.kind.key().into(),
+                    institution: d.institution.clone(),
+                    description: d.description.clone(),
+                    identifier: d.identifier.clone(),
+                    amount_fen: d.amount.map(|f| f.0),
+                    source: "lead".into(),
+                    found_on: today.clone(),
+                    inquiry_task_id: None,
+                    lead_id: Some(lead.id),
+                    recorded_by: actor.user_id,
+                    recorded_by_name: actor.display_name.clone(),
+                })
+                .await?,
+            ),
+            None => None,
+        };
+        if !tx
+            .verify_asset_lead(
+                lead.id,
+                i.version,
+                i.outcome.key(),
+                &note,
+                &today,
+                finding_id,
+            )
+            .await?
+        {
+            return Err(stale("财产线索", "lead"));
+        }
+        let late = today > lead.due_on;
+        let h = Happened {
+            kind: EventKind::AssetLeadVerified,
+            payload: json!({"lead_id": lead.id, "outcome": i.outcome.key(), "finding_id": finding_id, "late": late,
+                "summary": format!("被执行人{debtor}的线索：{}{}", i.outcome.name_zh(), if note.is_empty() { String::new() } else { format!("（{note}）") }),
+                "summary_en": format!("lead on the debtor {debtor}: {}", i.outcome.name_en())}),
+        };
+        self.write_events_in_tx(&mut tx, actor, &row, &[h], false)
+            .await?;
+        tx.commit().await?;
+        Ok(Outcome {
+            id: finding_id.or(Some(lead.id)),
+            version: Some(i.version + 1),
+            ..Default::default()
+        })
+    }
+
+    async fn finding_target(
+        &self,
+        actor: &Actor,
+        cmd: &Command,
+        finding_id: i64,
+    ) -> AppResult<(CaseRow, FindingRow, CasePartyRow, AssetKind)> {
+        let f = self
+            .store
+            .asset_finding(finding_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let case = self.asset_case(actor, cmd, f.case_id).await?;
+        let debtor = self.debtor_of(case.id, f.party_id).await?;
+        let kind = stored_kind(&f.kind)?;
+        Ok((case, f, debtor, kind))
+    }
+
+    async fn place_control(
+        &self,
+        actor: &Actor,
+        cmd: &Command,
+        i: &ControlInput,
+    ) -> AppResult<Outcome> {
+        let (case, f, debtor, asset) = self.finding_target(actor, cmd, i.finding_id).await?;
+        let cal = self.node_rules(case.court_id).await?;
+        let today = today_of(zhixing_store::now_ms());
+        not_future(i.start_on, today, "措施起始日", "start date")?;
+        let end = rules::place_term(asset, i.control, i.start_on, i.months, &cal.calendar)?;
+        if end.is_some_and(|e| e < today) {
+            return Err(AppError::invalid(
+                "control.expired",
+                "按该起始日和期限，措施已经期满，请核对日期",
+                "with this start date and term the measure has already lapsed; check the dates",
+            ));
+        }
+        rules::check_amount(i.control, i.amount, f.amount_fen.map(Fen))?;
+        let status = if i.control.has_term() {
+            ControlStatus::InForce
+        } else {
+            ControlStatus::Deducted
+        };
+        self.insert_measure(
+            actor, &case, &f, &debtor, asset, i.control, i.amount, i.start_on, end, status, None,
+        )
+        .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_measure(
+        &self,
+        actor: &Actor,
+        case: &CaseRow,
+        f: &FindingRow,
+        debtor: &CasePartyRow,
+        asset: AssetKind,
+        control: ControlKind,
+        amount: Option<Fen>,
+        start: NaiveDate,
+        end: Option<NaiveDate>,
+        status: ControlStatus,
+        carried_from: Option<(i64, String)>,
+    ) -> AppResult<Outcome> {
+        let mut tx = self.store.begin_write().await?;
+        let row = self
+            .lock_case_in_tx(&mut tx, case.id, CONTROL_LOCK_KEY)
+            .await?;
+        let id = tx
+            .insert_control_measure(&MeasureRow {
+                id: 0,
+                court_id: case.court_id,
+                case_id: case.id,
+                party_id: debtor.party_id,
+                finding_id: f.id,
+                asset_kind: asset.key().into(),
+                control_kind: control.key().into(),
+                amount_fen: amount.map(|a| a.0),
+                start_on: start.to_string(),
+                end_on: end.map(|e| e.to_string()),
+                status: status.key().into(),
+                carried_from_case_id: carried_from.as_ref().map(|c| c.0),
+                carried_from_ref: carried_from.as_ref().map(|c| c.1.clone()),
+                lift_reason: None,
+                lifted_on: None,
+                version: 1,
+                created_by: actor.user_id,
+                created_by_name: actor.display_name.clone(),
+                created_at: 0,
+                updated_at: 0,
+            })
+            .await?;
+        let term_zh = match end {
+            Some(e) => format!("，期限 {start} 至 {e}"),
+            None => String::new(),
+        };
+        let term_en = match end {
+            Some(e) => format!(", from {start} to {e}"),
+            None => String::new(),
+        };
+        let amount_zh = amount.map_or(String::new(), |a| format!("，金额 {a} 元"));
+        let amount_en = amount.map_or(String::new(), |a| format!(", {a} yuan"));
+        let carried_zh = carried_from.as_ref().map_or(String::new(), |c| {
+            format!("（由保全案件{}转入，期限连续计算）", c.1)
+        });
+        let carried_en = carried_from.as_ref().map_or(String::new(), |c| {
+            format!(
+                " (carried over from the preservation case {}, its term running on)",
+                c.1
+            )
+        });
+        let h = Happened {
+            kind: EventKind::AssetControlled,
+            payload: json!({"measure_id": id, "finding_id": f.id, "party_id": debtor.party_id,
+                "asset_kind": asset.key(), "control_kind": control.key(), "amount_fen": amount.map(|a| a.0),
+                "start_on": start.to_string(), "end_on": end.map(|e| e.to_string()),
+                "carried_from_case_id": carried_from.as_ref().map(|c| c.0),
+                "summary": format!("{}被执行人{}名下{}（{}）{amount_zh}{term_zh}{carried_zh}", control.name_zh(), debtor.name, asset.name_zh(), f.institution),
+                "summary_en": format!("{} of the {} of {} ({}){amount_en}{term_en}{carried_en}", control.name_en(), asset.name_en(), debtor.name, f.institution)}),
+        };
+        self.write_events_in_tx(&mut tx, actor, &row, &[h], true)
+            .await?;
+        tx.commit().await?;
+        Ok(Outcome {
+            id: Some(id),
+            version: Some(1),
+            ..Default::default()
+        })
+    }
+
+    async fn measure_target(
+        &self,
+        actor: &Actor,
+        cmd: &Command,
+        measure_id: i64,
+        version: i64,
+    ) -> AppResult<(CaseRow, MeasureRow)> {
+        let m = self
+            .store
+            .control_measure(measure_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let case = self.asset_case(actor, cmd, m.case_id).await?;
+        if m.version != version {
+            return Err(stale("控制措施", "measure"));
+        }
+        Ok((case, m))
+    }
+
+    async fn renew_control(
+        &self,
+        actor: &Actor,
+        cmd: &Command,
+        measure_id: i64,
+        version: i64,
+        months: u32,
+    ) -> AppResult<Outcome> {
+        let (case, m) = self.measure_target(actor, cmd, measure_id, version).await?;
+        let asset = stored_kind(&m.asset_kind)?;
+        let control = stored_control(&m.control_kind)?;
+        let cal = self.node_rules(case.court_id).await?;
+        let mut tx = self.store.begin_write().await?;
+        let row = self
+            .lock_case_in_tx(&mut tx, case.id, CONTROL_LOCK_KEY)
+            .await?;
+        let current = tx
+            .control_measure_for_update(measure_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if current.version != version {
+            return Err(stale("控制措施", "measure"));
+        }
+        let today = today_of(tx.now);
+        let old_end = current.end_on.as_deref().map(parse_day).transpose()?;
+        let new_end = rules::renewal_end(
+            asset,
+            control,
+            stored_status(&current.status)?,
+            old_end,
+            today,
+            months,
+            &cal.calendar,
+        )?;
+        let old_end = old_end.unwrap_or(today);
+        let saved = MeasureRow {
+            end_on: Some(new_end.to_string()),
+            ..current.clone()
+        };
+        if !tx.save_control_measure(&saved).await? {
+            return Err(stale("控制措施", "measure"));
+        }
+        tx.insert_control_renewal(&RenewalRow {
+            id: 0,
+            measure_id,
+            case_id: case.id,
+            previous_end_on: old_end.to_string(),
+            new_end_on: new_end.to_string(),
+            months: i64::from(months),
+            renewed_on: today.to_string(),
+            renewed_by: actor.user_id,
+            renewed_by_name: actor.display_name.clone(),
+            created_at: 0,
+        })
+        .await?;
+        let h = Happened {
+            kind: EventKind::ControlRenewed,
+            payload: json!({"measure_id": measure_id, "previous_end_on": old_end.to_string(), "end_on": new_end.to_string(), "months": months,
+                "summary": format!("{}{}，期限由 {old_end} 延至 {new_end}", control.renewal_zh(), asset.name_zh()),
+                "summary_en": format!("renewed the {} of {} from {old_end} to {new_end}", control.name_en(), asset.name_en())}),
+        };
+        self.write_events_in_tx(&mut tx, actor, &row, &[h], true)
+            .await?;
+        tx.commit().await?;
+        Ok(Outcome {
+            id: Some(measure_id),
+            version: Some(version + 1),
+            ..Default::default()
+        })
+    }
+
+    async fn lift_control(
+        &self,
+        actor: &Actor,
+        cmd: &Command,
+        measure_id: i64,
+        version: i64,
+        reason: &str,
+    ) -> AppResult<Outcome> {
+        let (case, _) = self.measure_target(actor, cmd, measure_id, version).await?;
+        let mut tx = self.store.begin_write().await?;
+        let row = self
+            .lock_case_in_tx(&mut tx, case.id, CONTROL_LOCK_KEY)
+            .await?;
+        let current = tx
+            .control_measure_for_update(measure_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if current.version != version {
+            return Err(stale("控制措施", "measure"));
+        }
+        let today = today_of(tx.now);
+        let end = current.end_on.as_deref().map(parse_day).transpose()?;
+        let reason = rules::check_lift(stored_status(&current.status)?, end, today, reason)?;
+        let asset = stored_kind(&current.asset_kind)?;
+        let control = stored_control(&current.control_kind)?;
+        let saved = MeasureRow {
+            status: ControlStatus::Lifted.key().into(),
+            lift_reason: Some(reason.clone()),
+            lifted_on: Some(today.to_string()),
+            ..current.clone()
+        };
+        if !tx.save_control_measure(&saved).await? {
+            return Err(stale("控制措施", "measure"));
+        }
+        let h = Happened {
+            kind: EventKind::ControlLifted,
+            payload: json!({"measure_id": measure_id, "reason": reason,
+                "summary": format!("解除对{}的{}；理由：{reason}", asset.name_zh(), control.name_zh()),
+                "summary_en": format!("lifted the {} of {}; reason: {reason}", control.name_en(), asset.name_en())}),
+        };
+        self.write_events_in_tx(&mut tx, actor, &row, &[h], true)
+            .await?;
+        tx.commit().await?;
+        Ok(Outcome {
+            id: Some(measure_id),
+            version: Some(version + 1),
+            ..Default::default()
+        })
+    }
+
+    async fn carry_over(&self, actor: &Actor, cmd: &Command, i: &CarryInput) -> AppResult<Outcome> {
+        let (case, f, debtor, asset) = self.finding_target(actor, cmd, i.finding_id).await?;
+        let number = i.from_case_number.trim();
+        let from = self.store.case_by_number(number).await?;
+        let from = match from {
+            Some(c) if actor.can_see_court(c.court_id) && c.case_type == "preservation" => c,
+            _ => {
+                return Err(AppError::invalid(
+                    "control.carry_source",
+                    format!("找不到本院可见的财产保全执行案件“{number}”"),
+                    format!("no preservation case \"{number}\" visible to you"),
+                ))
+            }
+        };
+        let same_debtor = self
+            .store
+            .case_parties(from.id)
+            .await?
+            .iter()
+            .any(|p| p.role == "debtor" && p.id_number == debtor.id_number);
+        if !same_debtor {
+            return Err(AppError::invalid(
+                "control.carry_other_debtor",
+                format!("保全案件{number}的被执行人中没有{}", debtor.name),
+                format!(
+                    "{} is not a debtor of the preservation case {number}",
+                    debtor.name
+                ),
+            ));
+        }
+        let cal = self.node_rules(case.court_id).await?;
+        let today = today_of(zhixing_store::now_ms());
+        rules::check_carry_over(asset, i.control, i.start_on, i.end_on, today, &cal.calendar)?;
+        rules::check_amount(i.control, i.amount, f.amount_fen.map(Fen))?;
+        self.insert_measure(
+            actor,
+            &case,
+            &f,
+            &debtor,
+            asset,
+            i.control,
+            i.amount,
+            i.start_on,
+            Some(i.end_on),
+            ControlStatus::InForce,
+            Some((from.id, from.case_number.clone())),
+        )
+        .await
+    }
+
+    /// The summary of a case's findings for the applicant.
+    async fn summary_of(&self, case_id: i64) -> AppResult<(String, String)> {
+        let findings = self.store.asset_findings(case_id).await?;
+        let answers = self.store.inquiry_answers(case_id).await?;
+        let found: Vec<(AssetKind, Option<Fen>)> = findings
+            .iter()
+            .filter_map(|f| Some((AssetKind::from_key(&f.kind).ok()?, f.amount_fen.map(Fen))))
+            .collect();
+        let mut inquired: Vec<AssetKind> = answers
+            .iter()
+            .filter_map(|a| AssetKind::from_key(&a.kind).ok())
+            .collect();
+        inquired.extend(found.iter().map(|f| f.0));
+        Ok(rules::applicant_summary(&found, &inquired))
+    }
+
+    async fn inform_applicant(
+        &self,
+        actor: &Actor,
+        cmd: &Command,
+        case_id: i64,
+    ) -> AppResult<Outcome> {
+        let case = self.asset_case(actor, cmd, case_id).await?;
+        let (zh, en) = self.summary_of(case_id).await?;
+        let applicants: Vec<CasePartyRow> = self
+            .store
+            .case_parties(case_id)
+            .await?
+            .into_iter()
+            .filter(|p| p.role == "applicant")
+            .collect();
+        let court_name = self
+            .with_courts(|t| t.get(case.court_id).map(|c| c.name.clone()))
+            .unwrap_or_default();
+        let body = format!("【{court_name}】您申请执行的{}案件财产查控情况：{zh}如有财产线索，请及时向承办人提供。", case.case_number);
+        let mut tx = self.store.begin_write().await?;
+        let row = self
+            .lock_case_in_tx(&mut tx, case_id, INQUIRY_LOCK_KEY)
+            .await?;
+        let mut sends = Vec::new();
+        let mut first = None;
+        for p in &applicants {
+            let phone = p.phone.as_deref().map(str::trim).filter(|s| !s.is_empty());
+            let (channel, status) = match phone {
+                Some(_) => ("sms", "pending"),
+                None => ("platform", "recorded"),
+            };
+            let id = tx
+                .insert_applicant_message(&ApplicantMessageRow {
+                    id: 0,
+                    court_id: case.court_id,
+                    case_id,
+                    party_id: p.party_id,
+                    channel: channel.into(),
+                    address: phone.unwrap_or("").into(),
+                    subject: format!("{} 财产查控情况", case.case_number),
+                    text: body.clone(),
+                    status: status.into(),
+                    provider: None,
+                    provider_ref: None,
+                    failure_reason: None,
+                    sent_at: None,
+                    created_by: actor.user_id,
+                    created_by_name: actor.display_name.clone(),
+                    created_at: 0,
+                })
+                .await?;
+            first.get_or_insert(id);
+            if let Some(phone) = phone {
+                sends.push((id, phone.to_string(), p.name.clone()));
+            }
+        }
+        let names: Vec<&str> = applicants.iter().map(|p| p.name.as_str()).collect();
+        let h = Happened {
+            kind: EventKind::ApplicantInformed,
+            payload: json!({"message_ids": first.map(|f| vec![f]).unwrap_or_default(),
+                "summary": format!("告知申请执行人{}：{zh}", names.join("、")),
+                "summary_en": format!("told the applicant(s) {}: {en}", names.join(", "))}),
+        };
+        self.write_events_in_tx(&mut tx, actor, &row, &[h], false)
+            .await?;
+        tx.commit().await?;
+        // Sent after the commit, so a slow gateway never holds the writer; the outcome is
+        // recorded on the message.
+        let messenger = self.messenger();
+        for (id, phone, _) in sends {
+            let d = messenger
+                .send(&OutgoingMessage {
+                    channel: Channel::Sms,
+                    to: phone,
+                    subject: format!("{} 财产查控情况", case.case_number),
+                    body: body.clone(),
+                    reference: format!("applicant-message-{id}"),
+                })
+                .await;
+            let (status, reason) = match &d.outcome {
+                DeliveryOutcome::Delivered => ("sent", None),
+                DeliveryOutcome::Failed { reason_zh, .. } => ("failed", Some(reason_zh.clone())),
+            };
+            self.store
+                .finish_applicant_message(
+                    id,
+                    status,
+                    Some(&d.provider),
+                    d.provider_ref.as_deref(),
+                    reason.as_deref(),
+                    Some(d.at_ms),
+                )
+                .await?;
+        }
+        Ok(Outcome {
+            id: first,
+            ..Default::default()
+        })
+    }
+
+    /// A case's assets page, for a case within the actor's courts.
+    pub async fn case_assets(&self, actor: &Actor, case_id: i64) -> AppResult<AssetsView> {
+        let case = self
+            .store
+            .case_by_id(case_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !actor.can_see_court(case.court_id) {
+            return Err(AppError::NotFound);
+        }
+        let today = today_of(zhixing_store::now_ms());
+        let parties = self.store.case_parties(case_id).await?;
+        let name_of: HashMap<i64, String> = parties
+            .iter()
+            .map(|p| (p.party_id, p.name.clone()))
+            .collect();
+        let brief = |role: &str| -> Vec<PartyBrief> {
+            parties
+                .iter()
+                .filter(|p| p.role == role)
+                .map(|p| PartyBrief {
+                    party_id: p.party_id,
+                    name: p.name.clone(),
+                    has_phone: p.phone.as_deref().is_some_and(|s| !s.trim().is_empty()),
+                })
+                .collect()
+        };
+        let tasks = self.store.case_inquiry_tasks(case_id).await?;
+        let answers = self.store.inquiry_answers(case_id).await?;
+        let rows = self.store.asset_findings(case_id).await?;
+        let mut findings = Vec::with_capacity(rows.len());
+        for r in rows {
+            let kind = stored_kind(&r.kind)?;
+            findings.push(FindingView {
+                debtor_name: name_of.get(&r.party_id).cloned().unwrap_or_default(),
+                kind,
+                controls: ControlKind::fitting(kind),
+                row: r,
+            });
+        }
+        let desc: HashMap<i64, String> = findings
+            .iter()
+            .map(|f| {
+                (
+                    f.row.id,
+                    format!("{}（{}）", f.row.description, f.row.institution),
+                )
+            })
+            .collect();
+        let mut renewals: HashMap<i64, Vec<RenewalRow>> = HashMap::new();
+        for r in self.store.control_renewals(case_id).await? {
+            renewals.entry(r.measure_id).or_default().push(r);
+        }
+        let mut measures = Vec::new();
+        for m in self.store.control_measures(case_id).await? {
+            let end_on = m.end_on.as_deref().map(parse_day).transpose()?;
+            measures.push(MeasureView {
+                asset: stored_kind(&m.asset_kind)?,
+                control: stored_control(&m.control_kind)?,
+                status: stored_status(&m.status)?.on(end_on, today),
+                end_on,
+                days_left: end_on.map(|e| rules::days_left(e, today)),
+                renewals: renewals.remove(&m.id).unwrap_or_default(),
+                finding: desc.get(&m.finding_id).cloned().unwrap_or_default(),
+                debtor_name: name_of.get(&m.party_id).cloned().unwrap_or_default(),
+                row: m,
+            });
+        }
+        let leads = self
+            .store
+            .asset_leads(case_id)
+            .await?
+            .into_iter()
+            .map(|l| LeadView {
+                debtor_name: name_of.get(&l.party_id).cloned().unwrap_or_default(),
+                overdue: l.status == "pending" && l.due_on < today.to_string(),
+                row: l,
+            })
+            .collect();
+        let messages = self.store.applicant_messages(case_id).await?;
+        let (summary_zh, summary_en) = self.summary_of(case_id).await?;
+        let closed = is_closed(&case);
+        let inquiry_open = tasks.iter().any(|t| t.status != "done");
+        Ok(AssetsView {
+            may_edit: ASSET_STAFF.contains(&actor.role)
+                && actor.court_id == case.court_id
+                && !closed,
+            closed,
+            inquiry_open,
+            debtors: brief("debtor"),
+            applicants: brief("applicant"),
+            case,
+            today,
+            tasks,
+            answers,
+            findings,
+            measures,
+            leads,
+            messages,
+            summary_zh,
+            summary_en,
+        })
+    }
+}
+
+/// Kinds answered without result per task (for the page: "nothing found" is explicit).
+pub fn nothing_found(answers: &[InquiryAnswerRow]) -> HashSet<(i64, String)> {
+    answers
+        .iter()
+        .filter(|a| a.found == 0)
+        .map(|a| (a.task_id, a.kind.clone()))
+        .collect()
+}
+
+/// The inquiry loop `zhixing serve` runs beside supervision: every `every`, batches of due
+/// inquiry tasks until none is left, then the measures whose term ended are marked expired.
+pub async fn run_inquiry_loop(app: App, every: std::time::Duration) {
+    let mut interval = tokio::time::interval(every);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        loop {
+            match app.process_inquiries(zhixing_store::now_ms(), 500).await {
+                Ok(r) if r.polled > 0 => {
+                    tracing::info!(
+                        submitted = r.submitted,
+                        polled = r.polled,
+                        completed = r.completed,
+                        findings = r.findings,
+                        "network inquiry batch"
+                    );
+                    // A full batch may have more behind it; a partial one was the last.
+                    if r.polled < 500 {
+                        break;
+                    }
+                }
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::error!(error = %e, "network inquiry batch failed");
+                    break;
+                }
+            }
+        }
+        let today = beijing_date(zhixing_store::now_ms()).to_string();
+        for court in app.court_tree().courts {
+            if let Err(e) = app.store.expire_control_measures(court.id, &today).await {
+                tracing::error!(error = %e, "expiring control measures failed");
+            }
+        }
+    }
+}
