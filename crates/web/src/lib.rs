@@ -5,15 +5,19 @@
 
 pub mod admin;
 pub mod api;
+pub mod asset_control;
 pub mod assets;
 pub mod case_actions;
+pub mod closing;
 pub mod doc_review;
 pub mod documents;
 pub mod dossier;
 pub mod filter;
 pub mod format;
+pub mod funds;
 pub mod i18n;
 pub mod intake;
+pub mod measures;
 pub mod node_admin;
 pub mod pages;
 pub mod roster;
@@ -54,6 +58,10 @@ pub fn router(app: App) -> Router {
         .merge(documents::routes())
         .merge(doc_review::routes())
         .merge(routine::routes())
+        .merge(measures::routes())
+        .merge(closing::routes())
+        .merge(funds::routes())
+        .merge(asset_control::routes())
         .nest("/api/v1", api::routes())
         .merge(api::docs())
         .merge(assets::routes())

@@ -351,7 +351,13 @@ async fn case_page(State(app): State<App>, s: PageSession, Path(raw): Path<Strin
             .into_iter()
             .map(|t| InquiryItem {
                 debtor_name: t.debtor_name,
-                status: t.status,
+                // Submitted to the network and awaiting answers reads as pending here; the
+                // assets page tells the two apart.
+                status: if t.status == "submitted" {
+                    "pending".into()
+                } else {
+                    t.status
+                },
                 due_on: t.due_on,
                 completed_at: t.completed_at,
             })
