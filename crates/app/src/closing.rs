@@ -62,13 +62,6 @@ pub struct ClosingView {
     pub may_record: bool,
 }
 
-fn other_court() -> AppError {
-    AppError::forbidden(
-        "您只能办理本院的案件和事务",
-        "you may only act on your own court's matters",
-    )
-}
-
 fn doc_evidence(inputs: &ClosingInputs, kind: &str) -> Option<(i64, String)> {
     inputs
         .issued
@@ -332,7 +325,7 @@ impl App {
     ) -> AppResult<Outcome> {
         let case = self.closing_case(actor, case_id).await?;
         if actor.court_id != case.court_id {
-            return Err(other_court());
+            return Err(AppError::other_court());
         }
         self.court_scope(actor, case.court_id, cmd)?;
         let summary = summary.trim();
@@ -403,7 +396,7 @@ impl App {
     ) -> AppResult<Outcome> {
         let case = self.closing_case(actor, case_id).await?;
         if actor.court_id != case.court_id {
-            return Err(other_court());
+            return Err(AppError::other_court());
         }
         self.court_scope(actor, case.court_id, cmd)?;
         if case.version != version {

@@ -552,7 +552,7 @@ impl App {
             return Err(AppError::NotFound);
         }
         if !may_write_court(actor, court_id, cmd) {
-            return Err(other_court());
+            return Err(AppError::other_court());
         }
         Ok(())
     }
@@ -577,7 +577,7 @@ impl App {
                         )
                     })?;
                 if !may_write_court(actor, parent.id, cmd) {
-                    return Err(other_court());
+                    return Err(AppError::other_court());
                 }
                 Some(parent.id)
             }
@@ -869,7 +869,7 @@ impl App {
             return Err(AppError::NotFound);
         }
         if !may_write_court(actor, row.court_id, cmd) {
-            return Err(other_court());
+            return Err(AppError::other_court());
         }
         let state = case_state(&row)?;
         let lock_whitelist = self
@@ -960,13 +960,6 @@ impl App {
             other => other,
         })
     }
-}
-
-fn other_court() -> AppError {
-    AppError::forbidden(
-        "您只能办理本院的案件和事务",
-        "you may only act on your own court's matters",
-    )
 }
 
 pub fn case_state(row: &CaseRow) -> AppResult<CaseState> {

@@ -31,6 +31,15 @@ impl AppError {
         }
     }
 
+    /// A user acting on another court's matter they can see (a supervisor's view of the courts
+    /// below): forbidden, never "not found".
+    pub fn other_court() -> Self {
+        AppError::forbidden(
+            "您只能办理本院的案件和事务",
+            "you may only act on your own court's matters",
+        )
+    }
+
     pub fn invalid(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
         AppError::Invalid(DomainError::new(code, zh, en))
     }

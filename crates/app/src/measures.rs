@@ -178,13 +178,6 @@ fn stale() -> AppError {
     )
 }
 
-fn other_court() -> AppError {
-    AppError::forbidden(
-        "您只能办理本院的案件和事务",
-        "you may only act on your own court's matters",
-    )
-}
-
 fn closed_case() -> AppError {
     AppError::invalid(
         "case.closed",
@@ -274,7 +267,7 @@ impl App {
             return Err(AppError::NotFound);
         }
         if actor.court_id != case.court_id {
-            return Err(other_court());
+            return Err(AppError::other_court());
         }
         self.court_scope(actor, case.court_id, cmd)?;
         Ok(case)

@@ -34,6 +34,7 @@ use zhixing_domain::triage::{CaseFlag, Condition, RuleSet, TriageRule, MAX_RULES
 use zhixing_domain::DomainError;
 
 use crate::api::{problem, Problem, ValidationProblem};
+use crate::i18n::msg;
 use crate::i18n::Lang;
 use crate::intake::FieldError;
 use crate::pages::{render_page, staff_page, Page};
@@ -65,13 +66,6 @@ fn not_admin() -> AppError {
         "只有系统管理员可以设置分流规则",
         "only administrators may set the triage rules",
     )
-}
-
-fn msg(lang: Lang, zh: impl Into<String>, en: impl Into<String>) -> String {
-    match lang {
-        Lang::Zh => zh.into(),
-        Lang::En => en.into(),
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

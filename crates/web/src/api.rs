@@ -40,6 +40,22 @@ pub struct Problem {
     pub message_en: String,
 }
 
+/// Runs a command that answers nothing but success (204), or its refusal as a problem.
+pub async fn no_content(
+    app: &App,
+    actor: &zhixing_app::Actor,
+    cmd: Result<zhixing_app::commands::Command, AppError>,
+) -> Response {
+    let done = match cmd {
+        Ok(cmd) => app.execute(actor, cmd).await,
+        Err(e) => return problem(&e),
+    };
+    match done {
+        Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => problem(&e),
+    }
+}
+
 pub fn problem(e: &AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = Problem {

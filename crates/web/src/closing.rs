@@ -9,7 +9,6 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
@@ -24,6 +23,7 @@ use zhixing_domain::case::ClosingMode;
 use zhixing_domain::closing::{RecordKind, TerminationGround};
 
 use crate::api::problem;
+use crate::i18n::msg;
 use crate::i18n::Lang;
 use crate::pages::{render_page, staff_page, Page};
 use crate::session::{ApiJson, ApiSession, ApiWrite, PageSession};
@@ -37,13 +37,6 @@ pub fn routes() -> Router<App> {
         .route("/api/v1/cases/{id}/closing", get(api_check))
         .route("/api/v1/cases/{id}/closing-records", post(api_record))
         .route("/api/v1/cases/{id}/close", post(api_close))
-}
-
-fn msg(lang: Lang, zh: impl Into<String>, en: impl Into<String>) -> String {
-    match lang {
-        Lang::Zh => zh.into(),
-        Lang::En => en.into(),
-    }
 }
 
 fn mode_of(raw: Option<&str>) -> Result<ClosingMode, AppError> {
@@ -382,9 +375,9 @@ pub async fn api_record(
     Path(id): Path<i64>,
     ApiJson(r): ApiJson<ClosingRecordRequest>,
 ) -> Response {
-    run(
+    crate::api::no_content(
         &app,
-        &w,
+        &w.session.actor,
         record_command(id, &r.kind, &r.happened_on, r.summary),
     )
     .await
@@ -416,21 +409,10 @@ pub async fn api_close(
     Path(id): Path<i64>,
     ApiJson(r): ApiJson<CloseRequest>,
 ) -> Response {
-    run(
+    crate::api::no_content(
         &app,
-        &w,
+        &w.session.actor,
         close_command(id, r.version, &r.mode, &r.ground, r.reason),
     )
     .await
-}
-
-async fn run(app: &App, w: &ApiWrite, cmd: Result<Command, AppError>) -> Response {
-    let done = match cmd {
-        Ok(cmd) => app.execute(&w.session.actor, cmd).await,
-        Err(e) => return problem(&e),
-    };
-    match done {
-        Ok(_) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => problem(&e),
-    }
 }

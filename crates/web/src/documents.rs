@@ -20,6 +20,7 @@ use zhixing_docs::{DocKind, Format};
 use zhixing_domain::role::Role;
 
 use crate::api::{problem, Problem};
+use crate::i18n::msg;
 use crate::i18n::Lang;
 use crate::pages::{render_page, staff_page, Page};
 use crate::session::{same_secret, ApiJson, ApiSession, ApiWrite, PageSession};
@@ -36,13 +37,6 @@ pub fn routes() -> Router<App> {
             "/api/v1/courts/{court_id}/templates/{kind}",
             get(api_get_template).put(api_put_template),
         )
-}
-
-fn msg(lang: Lang, zh: &str, en: &str) -> String {
-    match lang {
-        Lang::Zh => zh.to_string(),
-        Lang::En => en.to_string(),
-    }
 }
 
 fn kind_name(lang: Lang, k: DocKind) -> &'static str {
@@ -443,7 +437,7 @@ async fn edit_post(
         Ok(_) => Redirect::to(&format!("/admin/templates/{}?saved=1", kind.key())).into_response(),
         Err(e @ AppError::Forbidden { .. }) => error_page(lang, &e, Some(user)),
         Err(e) => {
-            let err = msg(lang, &e.message_zh(), &e.message_en());
+            let err = msg(lang, e.message_zh(), e.message_en());
             match page(&app, &s, Some((kind, Some(text))), Some(err), false).await {
                 Ok(p) => (StatusCode::UNPROCESSABLE_ENTITY, Html(render_page(&p))).into_response(),
                 Err(e) => error_page(lang, &e, Some(user)),

@@ -119,6 +119,14 @@ macro_rules! dictionary {
 /// What [`t`] returns for a key that is not in the dictionary (a bug the tests catch).
 pub const MISSING: &str = "[?]";
 
+/// Text built at run time (names, amounts) in the page's language.
+pub fn msg(lang: Lang, zh: impl Into<String>, en: impl Into<String>) -> String {
+    match lang {
+        Lang::Zh => zh.into(),
+        Lang::En => en.into(),
+    }
+}
+
 /// The text of `key` in `lang`.
 pub fn t(lang: Lang, key: &str) -> &'static str {
     match (lookup(key), lang) {

@@ -32,7 +32,7 @@ use zhixing_domain::money::Fen;
 use zhixing_domain::settlement::Instalment;
 
 use crate::api::problem;
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, msg, Lang};
 use crate::pages::{render_page, staff_page, Page};
 use crate::session::{lang_of, ApiJson, ApiSession, ApiWrite, PageSession};
 use crate::staff::{error_page, form_command};
@@ -49,13 +49,6 @@ pub fn routes() -> Router<App> {
         .route("/api/v1/cases/{id}/settlements", post(api_settlement))
         .route("/api/v1/settlements/{id}/payments", post(api_payment))
         .route("/api/v1/public/{court_code}/measures", get(api_public))
-}
-
-fn msg(lang: Lang, zh: impl Into<String>, en: impl Into<String>) -> String {
-    match lang {
-        Lang::Zh => zh.into(),
-        Lang::En => en.into(),
-    }
 }
 
 fn kind_name(lang: Lang, k: MeasureKind) -> &'static str {
@@ -870,18 +863,6 @@ pub async fn api_case(State(app): State<App>, s: ApiSession, Path(id): Path<i64>
     }
 }
 
-/// Runs a command that answers nothing but success (204).
-async fn api_run(app: &App, w: &ApiWrite, cmd: Result<Command, AppError>) -> Response {
-    let done = match cmd {
-        Ok(cmd) => app.execute(&w.session.actor, cmd).await,
-        Err(e) => return problem(&e),
-    };
-    match done {
-        Ok(_) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => problem(&e),
-    }
-}
-
 /// Issues a coercive measure on a debtor of the case. The restriction and the dishonest list
 /// need their issued document (`document_id`); fines, detention and referral are decided by a
 /// judge or above. Answers the case's measures.
@@ -942,7 +923,7 @@ pub async fn api_revoke(
         version: r.version,
         reason: r.reason,
     });
-    api_run(&app, &w, cmd).await
+    crate::api::no_content(&app, &w.session.actor, cmd).await
 }
 
 /// Records a settlement agreement (执行和解) with its instalments; an earlier agreement of the
@@ -972,7 +953,7 @@ pub async fn api_payment(
     Path(id): Path<i64>,
     ApiJson(r): ApiJson<PaymentRequest>,
 ) -> Response {
-    api_run(&app, &w, payment_command(id, r)).await
+    crate::api::no_content(&app, &w.session.actor, payment_command(id, r)).await
 }
 
 #[derive(Serialize, ToSchema)]

@@ -36,6 +36,7 @@ use zhixing_domain::DomainError;
 
 use crate::admin::CourtChoice;
 use crate::api::{problem, Problem};
+use crate::i18n::msg;
 use crate::i18n::Lang;
 use crate::pages::{render_page, staff_page, Page};
 use crate::session::{same_secret, ApiJson, ApiSession, ApiWrite, PageSession};
@@ -77,13 +78,6 @@ const OFFICIAL_SOURCE_EN: &str =
 
 fn html(status: StatusCode, body: String) -> Response {
     (status, Html(body)).into_response()
-}
-
-fn msg(lang: Lang, zh: impl Into<String>, en: impl Into<String>) -> String {
-    match lang {
-        Lang::Zh => zh.into(),
-        Lang::En => en.into(),
-    }
 }
 
 fn err_text(lang: Lang, e: &AppError) -> String {

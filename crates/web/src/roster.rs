@@ -31,7 +31,7 @@ use zhixing_domain::roster::{
 use zhixing_domain::DomainError;
 
 use crate::api::{problem, validation_problem, Problem, ValidationProblem};
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, msg, Lang};
 use crate::intake::FieldError;
 use crate::pages::{render_page, staff_page, Page};
 use crate::session::{lang_of, same_secret, ApiJson, ApiSession, ApiWrite, PageSession};
@@ -62,13 +62,6 @@ pub fn api_routes() -> Router<App> {
             "/courts/{court_id}/leave/{user_id}/{date}",
             axum::routing::delete(api_cancel_leave),
         )
-}
-
-fn msg(lang: Lang, zh: impl Into<String>, en: impl Into<String>) -> String {
-    match lang {
-        Lang::Zh => zh.into(),
-        Lang::En => en.into(),
-    }
 }
 
 fn ymd(d: NaiveDate) -> String {
