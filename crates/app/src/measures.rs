@@ -11,7 +11,7 @@
 //! recorded with a compare-and-set on the agreement, and the domain says after each whether it
 //! is being performed, performed or in default.
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Days, NaiveDate};
 use serde_json::json;
 use zhixing_domain::case::Stage;
 use zhixing_domain::coercive::{self as rules, DishonestGround, ListingBars, MeasureKind};
@@ -240,19 +240,9 @@ fn parse_day(s: &str) -> AppResult<NaiveDate> {
         .map_err(|_| AppError::Internal(format!("stored date \"{s}\"")))
 }
 
-/// Whether a person's resident ID shows them under 18 on `on` (organisations never are).
+/// Whether a debtor is a minor on `on`, from the resident ID (organisations never are).
 fn is_minor(kind: &str, id_number: &str, on: NaiveDate) -> bool {
-    if kind != "person" {
-        return false;
-    }
-    let Ok(id) = ResidentId::parse(id_number) else {
-        return false;
-    };
-    let born = id.birth_date();
-    let adult_on = NaiveDate::from_ymd_opt(born.year() + 18, born.month(), born.day())
-        .or_else(|| NaiveDate::from_ymd_opt(born.year() + 18, 3, 1))
-        .unwrap_or(NaiveDate::MAX);
-    on < adult_on
+    kind == "person" && ResidentId::parse(id_number).is_ok_and(|id| id.is_minor_on(on))
 }
 
 impl App {
@@ -686,12 +676,12 @@ impl App {
         amount: Fen,
         note: &str,
     ) -> AppResult<Outcome> {
-        let case_id = {
-            let mut tx = self.store.begin_write().await?;
-            let s = tx.settlement_in_tx(settlement_id).await?;
-            tx.commit().await?;
-            s.ok_or(AppError::NotFound)?.case_id
-        };
+        let case_id = self
+            .store
+            .settlement(settlement_id)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .case_id;
         let case = self.measure_case(actor, cmd, case_id).await?;
         if !amount.is_positive() {
             return Err(AppError::invalid(
@@ -908,7 +898,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn minors_are_found_from_the_id_number() {
+    fn minors_are_persons_with_a_resident_id() {
         let body = "41088320100101001";
         let id = format!("{body}{}", zhixing_domain::ids::resident_check_char(body));
         let on_17 = NaiveDate::from_ymd_opt(2027, 12, 31).unwrap();

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::{DomainError, DomainResult};
@@ -122,6 +122,16 @@ impl ResidentId {
         let n = |r: std::ops::Range<usize>| self.0[r].parse::<u32>().unwrap_or(1);
         NaiveDate::from_ymd_opt(n(6..10) as i32, n(10..12), n(12..14))
             .expect("birth date validated by parse")
+    }
+
+    /// Whether the holder is under 18 on `on` (a minor may not be put on the dishonest-debtor
+    /// list). Born on 29 February: of age on 1 March of the eighteenth year.
+    pub fn is_minor_on(&self, on: NaiveDate) -> bool {
+        let born = self.birth_date();
+        let adult_on = NaiveDate::from_ymd_opt(born.year() + 18, born.month(), born.day())
+            .or_else(|| NaiveDate::from_ymd_opt(born.year() + 18, 3, 1))
+            .unwrap_or(NaiveDate::MAX);
+        on < adult_on
     }
 
     /// The 17th digit is odd for men and even for women.
@@ -486,5 +496,18 @@ mod tests {
             prop_assert_eq!(CreditCode::parse(&wrong).unwrap_err().code, "credit_code.check_digit");
             prop_assert!(CreditCode::parse_allow_check_mismatch(&wrong).is_ok());
         }
+    }
+
+    #[test]
+    fn minors_by_birth_date() {
+        let body = "41088320100101001";
+        let id = ResidentId::parse(&format!("{body}{}", resident_check_char(body))).unwrap();
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert!(id.is_minor_on(d("2027-12-31")));
+        assert!(!id.is_minor_on(d("2028-01-01")));
+        let body = "41088320080229002";
+        let leap = ResidentId::parse(&format!("{body}{}", resident_check_char(body))).unwrap();
+        assert!(leap.is_minor_on(d("2026-02-28")));
+        assert!(!leap.is_minor_on(d("2026-03-01")));
     }
 }

@@ -159,6 +159,15 @@ impl Store {
         .await?)
     }
 
+    pub async fn settlement(&self, id: i64) -> StoreResult<Option<SettlementRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {SETTLEMENT_COLUMNS} FROM settlements WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?)
+    }
+
     /// A case's agreements, newest first.
     pub async fn case_settlements(&self, case_id: i64) -> StoreResult<Vec<SettlementRow>> {
         Ok(sqlx::query_as(&format!(

@@ -39,6 +39,18 @@ async fn closing_page_records_and_api() {
         let (_, html) = get_page(&judge, &url).await;
         assert!(html.contains("申请人无异议"), "{html}");
 
+        // Closing by form when a condition fails: the page names it and nothing changes.
+        let v = s.app.store.case_by_id(case_id).await.unwrap().unwrap().version.to_string();
+        let (status, _, body) = post_form(
+            &judge,
+            format!("{}/cases/{case_id}/close", s.base),
+            &[("csrf", &csrf), ("version", &v), ("mode", "dormant")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{engine}");
+        assert!(body.contains("三个月"), "{body}");
+        assert_ne!(s.app.store.case_by_id(case_id).await.unwrap().unwrap().stage, "closed");
+
         let (api, token) = signed_in_with_token(&s, "mz_t1_judge").await;
         let doc = get_json(
             &api,

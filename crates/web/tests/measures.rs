@@ -51,6 +51,28 @@ async fn measures_page_forms_and_api() {
         let (_, html) = get_page(&judge, &page_url).await;
         assert!(html.contains("罚款") && html.contains("5,000.00"), "{html}");
 
+        // Revoking it by form needs a reason; then it shows as revoked.
+        let fine = s.app.store.case_measures(case_id).await.unwrap()[0].clone();
+        let revoke_url = format!("{}/measures/{}/revoke", s.base, fine.id);
+        let case_field = case_id.to_string();
+        let (status, location, _) = post_form(
+            &judge,
+            &revoke_url,
+            &[
+                ("csrf", &csrf),
+                ("case_id", &case_field),
+                ("version", "1"),
+                ("reason", "已缴纳罚款后确有悔改，决定撤销"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{engine}");
+        assert!(location.ends_with(&format!("/cases/{case_id}/measures")));
+        assert_eq!(
+            s.app.store.measure(fine.id).await.unwrap().unwrap().status,
+            "revoked"
+        );
+
         // Detention beyond fifteen days: the error page names the rule; nothing stored.
         let (status, _, body) = post_form(
             &judge,
