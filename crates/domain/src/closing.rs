@@ -674,6 +674,32 @@ pub fn reinquiry_schedule(closed_on: NaiveDate) -> Vec<NaiveDate> {
     (1..).map_while(|r| reinquiry_on(closed_on, r)).collect()
 }
 
+/// After a round run on `today`: the next round due strictly after `today`, with its number, or
+/// `None` when the five years are over. Rounds missed while the library was not running (a
+/// server down for a month, cases entered late) are not run twice in a row: one run covers
+/// them, and the schedule carries on from the calendar.
+pub fn next_round_after(closed_on: NaiveDate, today: NaiveDate) -> Option<(u32, NaiveDate)> {
+    (1..)
+        .map_while(|r| reinquiry_on(closed_on, r).map(|d| (r, d)))
+        .find(|(_, d)| *d > today)
+}
+
+/// Restoring because property was found needs something found since closing (by the library's
+/// re-inquiry or a verified lead); otherwise the officer records the applicant's request.
+pub fn check_restoration_reason(
+    reason: RestorationReason,
+    found_since_closing: usize,
+) -> DomainResult<()> {
+    if reason == RestorationReason::AssetsFound && found_since_closing == 0 {
+        return Err(DomainError::new(
+            "restoration.nothing_found",
+            "结案后的复查未发现财产，不能以“发现可供执行的财产”为由恢复执行；申请执行人申请的，请选择“申请执行人申请恢复执行”",
+            "nothing has been found since closing, so \"property found\" cannot be the reason; if the applicant asked, choose \"the applicant asked to resume\"",
+        ));
+    }
+    Ok(())
+}
+
 /// Why a dormant case is restored (恢复执行).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -1007,6 +1033,34 @@ mod tests {
         assert_eq!(s[9], d("2031-08-31"));
         assert_eq!(reinquiry_on(d("2026-08-31"), 11), None);
         assert_eq!(reinquiry_on(d("2026-08-31"), 0), None);
+    }
+
+    #[test]
+    fn the_next_round_skips_missed_dates_and_ends_after_five_years() {
+        let closed = d("2026-08-31");
+        assert_eq!(
+            next_round_after(closed, d("2026-09-01")),
+            Some((1, d("2027-02-28")))
+        );
+        // Run on the due day: the next one is the round after.
+        assert_eq!(
+            next_round_after(closed, d("2027-02-28")),
+            Some((2, d("2027-08-31")))
+        );
+        // A library that did not run for a year resumes with the next future date.
+        assert_eq!(
+            next_round_after(closed, d("2028-03-01")),
+            Some((4, d("2028-08-31")))
+        );
+        assert_eq!(next_round_after(closed, d("2031-08-31")), None);
+    }
+
+    #[test]
+    fn property_found_needs_a_finding_since_closing() {
+        let e = check_restoration_reason(RestorationReason::AssetsFound, 0).unwrap_err();
+        assert_eq!(e.code, "restoration.nothing_found");
+        assert!(check_restoration_reason(RestorationReason::AssetsFound, 2).is_ok());
+        assert!(check_restoration_reason(RestorationReason::ApplicantRequest, 0).is_ok());
     }
 
     #[test]

@@ -219,6 +219,72 @@ fn last_reserve(steps: &[Step]) -> Option<Fen> {
         .and_then(|s| s.reserve)
 }
 
+/// The local time limits (RULES.md §3, "查封后30日内启动处置、90日内处置完毕"): decide on the
+/// disposal within 30 days of the seizure, finish it within 90. The process nodes
+/// `decide_disposal` and `complete_disposal` carry them as defaults a court may change.
+pub const DECIDE_WITHIN_DAYS: u32 = 30;
+pub const FINISH_WITHIN_DAYS: u32 = 90;
+
+/// The reserve or price the law allows for a step: at least `min`; for the second auction at
+/// most `max` (the first auction's reserve).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Bounds {
+    pub min: Fen,
+    pub max: Option<Fen>,
+}
+
+/// What [`check_step`] will accept as the reserve (auctions) or the price (sale, transfer) of
+/// a `kind` step after `steps`, for forms to show before anyone types: the first auction at
+/// 70% of the reference price, the second at most 20% below the first and not above it, a sale
+/// or a transfer not below the last auction's reserve. `None` for pricing, and for an auction
+/// with nothing to count from.
+pub fn bounds(steps: &[Step], kind: StepKind) -> Option<Bounds> {
+    match kind {
+        StepKind::Pricing => None,
+        StepKind::FirstAuction => standing(steps).reference.map(|r| Bounds {
+            min: percent_up(r, FIRST_RESERVE_MIN_PERCENT),
+            max: None,
+        }),
+        StepKind::SecondAuction => last_reserve(steps).map(|p| Bounds {
+            min: Fen(p.0 - p.0 * REDUCTION_MAX_PERCENT / 100),
+            max: Some(p),
+        }),
+        StepKind::Sale | StepKind::Transfer => {
+            last_reserve(steps).map(|p| Bounds { min: p, max: None })
+        }
+    }
+}
+
+/// The latest seizure date whose `limit` (counted under CPL art. 85 by `period`) ended before
+/// `today`: property seized on or before it is overdue today. Due dates never move backwards
+/// as the seizure date moves forwards, so a list can ask the database for
+/// `seized_on <= cutoff` and get exactly the overdue rows.
+pub fn overdue_cutoff(
+    limit: crate::period::PeriodLimit,
+    today: chrono::NaiveDate,
+    cal: &crate::calendar::WorkingCalendar,
+) -> DomainResult<chrono::NaiveDate> {
+    let mut day = today;
+    // Rest-day extensions are short; a year back is far more than any limit here needs.
+    for _ in 0..4_000 {
+        day = day.pred_opt().ok_or_else(|| {
+            refuse(
+                "disposal.date_range",
+                "日期超出范围".into(),
+                "date out of range".into(),
+            )
+        })?;
+        if crate::period::due_date_only(day, limit, cal, 0)? < today {
+            return Ok(day);
+        }
+    }
+    Err(refuse(
+        "disposal.limit_too_long",
+        "期限过长，无法计算超期日期".into(),
+        "the limit is too long to find the overdue date".into(),
+    ))
+}
+
 /// Checks a new step against the ones before it.
 pub fn check_step(steps: &[Step], step: &Step) -> DomainResult<()> {
     let allowed = next_steps(steps);
@@ -433,6 +499,83 @@ mod tests {
             ..cheap
         };
         assert!(check_step(&steps, &fair).is_ok());
+    }
+
+    #[test]
+    fn bounds_agree_with_the_checks() {
+        assert_eq!(bounds(&[], StepKind::FirstAuction), None);
+        let mut steps = vec![priced(1_000_001)];
+        assert_eq!(bounds(&steps, StepKind::Pricing), None);
+        let b = bounds(&steps, StepKind::FirstAuction).unwrap();
+        // 70% of 1,000,001.00 yuan, rounded up to the fen.
+        assert_eq!(b.min, Fen(70_000_070));
+        let at = |fen: i64, kind| Step {
+            kind,
+            reserve: Some(Fen(fen)),
+            outcome: StepOutcome::Unsold,
+        };
+        assert!(check_step(&steps, &at(b.min.0, StepKind::FirstAuction)).is_ok());
+        assert!(check_step(&steps, &at(b.min.0 - 1, StepKind::FirstAuction)).is_err());
+        steps.push(at(80_000_000, StepKind::FirstAuction));
+        let b = bounds(&steps, StepKind::SecondAuction).unwrap();
+        assert_eq!((b.min, b.max), (Fen(64_000_000), Some(Fen(80_000_000))));
+        assert!(check_step(&steps, &at(b.min.0, StepKind::SecondAuction)).is_ok());
+        assert!(check_step(&steps, &at(b.min.0 - 1, StepKind::SecondAuction)).is_err());
+        assert!(check_step(&steps, &at(b.max.unwrap().0 + 1, StepKind::SecondAuction)).is_err());
+        let b = bounds(&steps, StepKind::Transfer).unwrap();
+        assert_eq!(
+            b,
+            Bounds {
+                min: Fen(80_000_000),
+                max: None
+            }
+        );
+        let sold = |fen: i64| Step {
+            kind: StepKind::Transfer,
+            reserve: None,
+            outcome: StepOutcome::Sold { price: Fen(fen) },
+        };
+        assert!(check_step(&steps, &sold(b.min.0)).is_ok());
+        assert!(check_step(&steps, &sold(b.min.0 - 1)).is_err());
+    }
+
+    #[test]
+    fn the_overdue_cutoff_is_the_last_seizure_past_its_limit() {
+        use crate::calendar::WorkingCalendar;
+        use crate::period::{due_date_only, PeriodLimit};
+        use chrono::NaiveDate;
+        let cal = WorkingCalendar::official_ref();
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        // A plain month: seized on 2025-06-02 (Monday), 30 days end on 2025-07-02
+        // (Wednesday); it is overdue from 2025-07-03.
+        let limit = PeriodLimit::Days(DECIDE_WITHIN_DAYS);
+        assert_eq!(
+            due_date_only(d(2025, 6, 2), limit, cal, 0).unwrap(),
+            d(2025, 7, 2)
+        );
+        assert_eq!(
+            overdue_cutoff(limit, d(2025, 7, 3), cal).unwrap(),
+            d(2025, 6, 2)
+        );
+        // Across the National Day holiday: a limit ending on 2025-10-01..08 moves to 10-09,
+        // so nothing seized from 09-01 to 09-08 is overdue before 10-10.
+        assert_eq!(
+            due_date_only(d(2025, 9, 8), limit, cal, 0).unwrap(),
+            d(2025, 10, 9)
+        );
+        let cut = overdue_cutoff(limit, d(2025, 10, 9), cal).unwrap();
+        assert_eq!(cut, d(2025, 8, 31));
+        // Exactly the overdue seizure dates are on or before the cutoff.
+        for today in [d(2025, 10, 9), d(2025, 10, 10), d(2026, 2, 20)] {
+            for l in [limit, PeriodLimit::Days(FINISH_WITHIN_DAYS)] {
+                let cut = overdue_cutoff(l, today, cal).unwrap();
+                for back in 0..150 {
+                    let seized = today - chrono::Days::new(back);
+                    let overdue = due_date_only(seized, l, cal, 0).unwrap() < today;
+                    assert_eq!(overdue, seized <= cut, "{seized} {today} {l:?}");
+                }
+            }
+        }
     }
 
     #[test]

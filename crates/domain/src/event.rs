@@ -59,6 +59,7 @@ event_kinds! {
     CaseResumed => "case_resumed", "恢复办理", "resumed enforcement";
     CaseClosed => "case_closed", "结案", "closed the case";
     CaseArchived => "case_archived", "归档", "archived the case";
+    CaseRestored => "case_restored", "恢复执行", "restored enforcement in a new case";
     CaseLocked => "case_locked", "锁定案件", "locked the case";
     CaseUnlocked => "case_unlocked", "解锁案件", "unlocked the case";
     UnlockRequested => "unlock_requested", "申请解锁", "requested unlocking";
@@ -94,6 +95,11 @@ event_kinds! {
     SettlementPaymentRecorded => "settlement_payment_recorded", "登记和解履行情况", "recorded a payment under the settlement";
     ClosingRecorded => "closing_recorded", "登记结案材料", "recorded a fact for closing";
     ClosingReviewed => "closing_reviewed", "结案条件审查", "checked the closing conditions";
+    PropertySeized => "property_seized", "查封、扣押财产", "seized property";
+    DisposalStarted => "disposal_started", "决定处置财产", "decided to dispose of seized property";
+    DisposalStepRecorded => "disposal_step_recorded", "登记财产处置环节", "recorded a disposal step";
+    DisposalFinished => "disposal_finished", "财产处置完毕", "finished disposing of seized property";
+    DisposalWithdrawn => "disposal_withdrawn", "撤回财产处置", "withdrew a disposal";
 }
 
 fn s<'a>(p: &'a Value, key: &str) -> &'a str {
@@ -147,6 +153,7 @@ impl EventKind {
                 format!("{}（{}）", s(p, "display_name"), s(p, "reason"))
             }
             EventKind::InquiryStarted | EventKind::InquiryAnswered => s(p, "summary").to_string(),
+            EventKind::CaseRestored => s(p, "summary").to_string(),
             EventKind::AssetControlled
             | EventKind::AssetLeadFiled
             | EventKind::UrgentAssetLeadFiled
@@ -162,7 +169,12 @@ impl EventKind {
             | EventKind::RestrictionOrdered
             | EventKind::Blacklisted
             | EventKind::ClosingRecorded
-            | EventKind::ClosingReviewed => s(p, "summary").to_string(),
+            | EventKind::ClosingReviewed
+            | EventKind::PropertySeized
+            | EventKind::DisposalStarted
+            | EventKind::DisposalStepRecorded
+            | EventKind::DisposalFinished
+            | EventKind::DisposalWithdrawn => s(p, "summary").to_string(),
             EventKind::StageChanged => {
                 format!("{} → {}", stage_zh(s(p, "from")), stage_zh(s(p, "to")))
             }
@@ -296,6 +308,7 @@ impl EventKind {
             ),
             EventKind::UnlockRefused | EventKind::ExtensionRefused => s(p, "reason").to_string(),
             EventKind::UserCreated => s(p, "username").to_string(),
+            EventKind::CaseRestored => s(p, "summary_en").to_string(),
             EventKind::InquiryAnswered
             | EventKind::AssetControlled
             | EventKind::AssetLeadFiled
@@ -312,7 +325,12 @@ impl EventKind {
             | EventKind::RestrictionOrdered
             | EventKind::Blacklisted
             | EventKind::ClosingRecorded
-            | EventKind::ClosingReviewed => s(p, "summary_en").to_string(),
+            | EventKind::ClosingReviewed
+            | EventKind::PropertySeized
+            | EventKind::DisposalStarted
+            | EventKind::DisposalStepRecorded
+            | EventKind::DisposalFinished
+            | EventKind::DisposalWithdrawn => s(p, "summary_en").to_string(),
             EventKind::RosterSaved => format!(
                 "week of {}, version {}, duty phone {}",
                 s(p, "week_start"),

@@ -152,6 +152,13 @@ pub const ACTION_NAMES: &[(&str, &str, &str)] = &[
         "采取、续行、解除控制措施",
         "placing, renewing and lifting control measures",
     ),
+    // Not a lifecycle action: disposal of seized property (财产处置: starting, recording its
+    // steps, withdrawing), for the lock whitelist.
+    (
+        "dispose_asset",
+        "财产处置（评估、拍卖、变卖、以物抵债）",
+        "disposing of seized property",
+    ),
 ];
 
 /// The Chinese and English name of an action key, if it is one.
@@ -666,7 +673,8 @@ mod tests {
             assert!(action_name(a.key()).is_some(), "{}", a.key());
         }
         // The 13 case actions, the dossier upload, document work and service.
-        assert_eq!(ACTION_NAMES.len(), 19);
+        assert_eq!(ACTION_NAMES.len(), 20);
+        assert!(action_name("dispose_asset").is_some());
         assert!(action_name("control_asset").is_some());
         assert!(action_name("serve_document").is_some());
         assert!(action_name("draft_document").is_some());

@@ -368,7 +368,10 @@ pub struct NodeSet {
     pub lock_whitelist: Vec<String>,
 }
 
-/// The actions a locked case accepts unless the court says otherwise.
+/// The actions a locked case accepts unless the court says otherwise. Disposal
+/// (`dispose_asset`) is left out: its steps are the court's decisions (a price, a reserve, a
+/// sale), which a lock is meant to hold until the higher level has looked at the case, not
+/// facts arriving from outside like funds or inquiry results; a court may add it.
 pub fn default_lock_whitelist() -> Vec<String> {
     vec![
         "receive_funds".into(),
@@ -406,8 +409,8 @@ fn def(
 impl NodeSet {
     /// The defaults of RULES.md §3 whose trigger and completion exist as case events today.
     /// Left out until their events exist: the filing decision (needs an application-received
-    /// case event), asking for asset leads, investigation completed,
-    /// valuation/auction and disposal, the extension request and the 终本 re-inquiry.
+    /// case event), asking for asset leads, investigation completed, the extension request
+    /// and the 终本 re-inquiry.
     pub fn defaults() -> NodeSet {
         use EventKind as E;
         use PeriodLimit::{Days, Months, WorkingDays};
@@ -538,6 +541,39 @@ impl NodeSet {
                     Months(12),
                     15,
                     false,
+                )
+            },
+            // Local rule "查封后30日内启动处置、90日内处置完毕" (RULES.md §3): a seal or detention
+            // (`PropertySeized`) must lead to a decision to dispose (valuation, auction) within
+            // 30 days. Each seizure after a completed round opens a new one.
+            NodeDefinition {
+                repeats: true,
+                ..def(
+                    "decide_disposal",
+                    "决定处置（查封后30日内）",
+                    "Decide on disposal (within 30 days of seizure)",
+                    E::PropertySeized,
+                    &[E::DisposalStarted],
+                    Days(crate::disposal::DECIDE_WITHIN_DAYS),
+                    5,
+                    true,
+                )
+            },
+            // The same rule: disposal finished within 90 days. Counted from the seizure, not
+            // from the decision, because the rule says 90 days after seizure: counting from
+            // `DisposalStarted` would give a disposal decided on day 30 until day 120. A
+            // withdrawn disposal (settled, paid, the seal lifted) ends the supervision too.
+            NodeDefinition {
+                repeats: true,
+                ..def(
+                    "complete_disposal",
+                    "完成处置（90日内）",
+                    "Finish the disposal (within 90 days of seizure)",
+                    E::PropertySeized,
+                    &[E::DisposalFinished, E::DisposalWithdrawn],
+                    Days(crate::disposal::FINISH_WITHIN_DAYS),
+                    15,
+                    true,
                 )
             },
         ];
@@ -1331,8 +1367,17 @@ mod tests {
     fn node_defaults_validate_and_round_trip_json() {
         let set = defaults();
         set.validate().unwrap();
-        assert_eq!(set.nodes.len(), 9);
+        assert_eq!(set.nodes.len(), 11);
         assert!(node("verify_asset_lead").repeats && node("renew_control").repeats);
+        // Disposal: 30 days to decide, 90 to finish, both from the seizure.
+        let (decide, finish) = (node("decide_disposal"), node("complete_disposal"));
+        assert_eq!(decide.trigger, E::PropertySeized);
+        assert_eq!(finish.trigger, E::PropertySeized);
+        assert_eq!(decide.limit, PeriodLimit::Days(30));
+        assert_eq!(finish.limit, PeriodLimit::Days(90));
+        assert!(decide.is_completed_by(E::DisposalStarted));
+        assert!(finish.is_completed_by(E::DisposalFinished));
+        assert!(finish.is_completed_by(E::DisposalWithdrawn));
         assert_eq!(node("verify_urgent_lead").limit, PeriodLimit::Days(3));
         let json = set.to_json();
         assert!(json.contains(r#""unit": "months""#), "{json}");

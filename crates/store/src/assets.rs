@@ -10,7 +10,7 @@
 
 use sqlx::any::AnyArguments;
 
-use crate::db::{Store, StoreResult};
+use crate::db::{Engine, Store, StoreResult};
 use crate::write::{bind, WriteTx};
 
 /// Rows per multi-row statement: few enough placeholders for either engine.
@@ -34,6 +34,8 @@ pub struct InquiryTaskRow {
     pub submitted_at: Option<i64>,
     /// Comma-separated asset kind keys answered so far.
     pub answered_kinds: String,
+    /// The dormant-case library's round this task re-inquires (NULL for an open case's task).
+    pub dormant_round: Option<i64>,
 }
 
 /// A due task with what the provider needs: the debtor's identity number.
@@ -42,6 +44,7 @@ pub struct DueInquiryRow {
     #[sqlx(flatten)]
     pub task: InquiryTaskRow,
     pub id_number: String,
+    pub case_number: String,
 }
 
 /// A task's new state after a submit or a poll.
@@ -186,7 +189,7 @@ pub struct ApplicantMessageRow {
 
 const TASK_COLUMNS: &str = "t.id, t.court_id, t.case_id, t.party_id, t.debtor_name, t.status, \
      t.due_on, t.created_at, t.completed_at, t.provider_ticket, t.next_poll_at, t.attempts, \
-     t.submitted_at, t.answered_kinds";
+     t.submitted_at, t.answered_kinds, t.dormant_round";
 
 const FINDING_COLUMNS: &str = "id, court_id, case_id, party_id, kind, institution, description, \
      identifier, amount_fen, source, found_on, inquiry_task_id, lead_id, recorded_by, \
@@ -207,9 +210,14 @@ const MESSAGE_COLUMNS: &str = "id, court_id, case_id, party_id, channel, address
      text, status, provider, provider_ref, failure_reason, sent_at, created_by, \
      created_by_name, created_at";
 
-fn marks(from: usize, n: usize) -> String {
+/// `n` placeholders numbered from `from`. SQLite gets anonymous `?` (bound in order): it looks
+/// `$n` up by name, which costs the square of their count in a large statement.
+fn marks(engine: Engine, from: usize, n: usize) -> String {
     (from..from + n)
-        .map(|i| format!("${i}"))
+        .map(|i| match engine {
+            Engine::Sqlite => "?".to_string(),
+            Engine::Postgres => format!("${i}"),
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -225,8 +233,9 @@ impl Store {
         .await?)
     }
 
-    /// Tasks to submit or poll now (`inquiry_tasks_poll`): not done and their next poll
-    /// arrived (never-submitted tasks have none), oldest first; `case_id` narrows to one case.
+    /// Tasks to submit or poll now (`inquiry_tasks_due`): not done and their next poll arrived
+    /// (a new task is due from its creation), earliest first; `case_id` narrows to one case.
+    /// The range is read in index order, so a batch costs the same with 200,000 tasks waiting.
     pub async fn due_inquiry_tasks(
         &self,
         now: i64,
@@ -239,9 +248,10 @@ impl Store {
             ""
         };
         let sql = format!(
-            "SELECT {TASK_COLUMNS}, p.id_number FROM inquiry_tasks t JOIN parties p ON p.id = t.party_id \
-             WHERE t.status IN ('pending', 'submitted') AND (t.next_poll_at IS NULL OR t.next_poll_at <= $1){by_case} \
-             ORDER BY t.id LIMIT $2"
+            "SELECT {TASK_COLUMNS}, p.id_number, c.case_number FROM inquiry_tasks t \
+             JOIN parties p ON p.id = t.party_id JOIN cases c ON c.id = t.case_id \
+             WHERE t.next_poll_at <= $1 AND t.status <> 'done'{by_case} \
+             ORDER BY t.next_poll_at, t.id LIMIT $2"
         );
         let mut q = sqlx::query_as(&sql).bind(now).bind(limit);
         if let Some(c) = case_id {
@@ -381,7 +391,7 @@ impl WriteTx {
             let mut args = AnyArguments::default();
             let mut values = Vec::with_capacity(chunk.len());
             for (i, f) in chunk.iter().enumerate() {
-                values.push(format!("({})", marks(i * N + 1, N)));
+                values.push(format!("({})", marks(self.engine, i * N + 1, N)));
                 bind(&mut args, f.court_id)?;
                 bind(&mut args, f.case_id)?;
                 bind(&mut args, f.party_id)?;
@@ -445,7 +455,7 @@ impl WriteTx {
             let mut args = AnyArguments::default();
             let mut values = Vec::with_capacity(chunk.len());
             for (i, (task_id, case_id, kind, found)) in chunk.iter().enumerate() {
-                values.push(format!("({})", marks(i * 5 + 1, 5)));
+                values.push(format!("({})", marks(self.engine, i * 5 + 1, 5)));
                 bind(&mut args, *task_id)?;
                 bind(&mut args, *case_id)?;
                 bind(&mut args, kind.clone())?;
@@ -472,7 +482,7 @@ impl WriteTx {
         for chunk in updates.chunks(CHUNK) {
             let ids: Vec<i64> = chunk.iter().map(|u| u.id).collect();
             // Which of them are still open, read in the transaction.
-            let id_marks = marks(1, ids.len());
+            let id_marks = marks(self.engine, 1, ids.len());
             let sql = format!(
                 "SELECT id FROM inquiry_tasks WHERE id IN ({id_marks}) AND status <> 'done'"
             );
@@ -489,9 +499,13 @@ impl WriteTx {
             }
             let mut args = AnyArguments::default();
             let mut n = 0usize;
+            let engine = self.engine;
             let mut next = || {
                 n += 1;
-                format!("${n}")
+                match engine {
+                    Engine::Sqlite => "?".to_string(),
+                    Engine::Postgres => format!("${n}"),
+                }
             };
             let mut cols: Vec<String> = Vec::new();
             for (col, pick) in [

@@ -77,6 +77,14 @@ pub struct DormantRow {
     pub last_found: i64,
     pub restored_case_id: Option<i64>,
     pub version: i64,
+    /// Tasks of the round in progress not yet complete.
+    pub round_open: i64,
+    /// What the current (or last) round found, in fen where the institutions said.
+    pub last_found_fen: i64,
+    /// The last day a round found property.
+    pub found_on: Option<String>,
+    pub restored_at: Option<i64>,
+    pub restoration_reason: Option<String>,
 }
 
 impl Store {
@@ -162,7 +170,8 @@ impl Store {
     pub async fn dormant_entry(&self, case_id: i64) -> StoreResult<Option<DormantRow>> {
         Ok(sqlx::query_as(
             "SELECT case_id, court_id, closed_on, rounds_done, next_on, status, last_run_on, \
-             last_found, restored_case_id, version FROM dormant_library WHERE case_id = $1",
+             last_found, restored_case_id, version, round_open, last_found_fen, found_on, \
+             restored_at, restoration_reason FROM dormant_library WHERE case_id = $1",
         )
         .bind(case_id)
         .fetch_optional(&self.read)

@@ -71,8 +71,8 @@ impl WriteTx {
         due_on: &str,
     ) -> StoreResult<i64> {
         Ok(sqlx::query_scalar(
-            "INSERT INTO inquiry_tasks (court_id, case_id, party_id, debtor_name, status, due_on, created_at) \
-             VALUES ($1, $2, $3, $4, 'pending', $5, $6) RETURNING id",
+            "INSERT INTO inquiry_tasks (court_id, case_id, party_id, debtor_name, status, due_on, created_at, next_poll_at) \
+             VALUES ($1, $2, $3, $4, 'pending', $5, $6, $6) RETURNING id",
         )
         .bind(court_id)
         .bind(case_id)

@@ -135,6 +135,20 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 18,
+        name: "dormant",
+        common: include_str!("../migrations/0018_dormant.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 19,
+        name: "disposal",
+        common: include_str!("../migrations/0019_disposal.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn dialect(sql: &str, engine: Engine) -> String {

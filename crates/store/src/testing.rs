@@ -83,3 +83,21 @@ pub async fn test_databases() -> Vec<TestDb> {
     }
     dbs
 }
+
+impl crate::db::Store {
+    /// Moves a case's filing back in time, for tests of rules that count from filing (终本 needs
+    /// three months). Only the case row: its events keep their times, as the hash chain needs.
+    /// Tests only; the write path never changes when a case was filed.
+    pub async fn backdate_filing_for_test(
+        &self,
+        case_id: i64,
+        filed_at: i64,
+    ) -> crate::db::StoreResult<()> {
+        sqlx::query("UPDATE cases SET filed_at = $1 WHERE id = $2")
+            .bind(filed_at)
+            .bind(case_id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+}
