@@ -413,6 +413,8 @@ impl App {
         let mut findings: HashMap<i64, Vec<NewFinding>> = HashMap::new();
         let mut answers: HashMap<i64, Vec<(i64, i64, String, bool)>> = HashMap::new();
         let mut summaries: HashMap<i64, (String, String, usize)> = HashMap::new();
+        // Tasks of the dormant-case library's rounds (`crate::dormant`).
+        let mut rounds: Vec<crate::dormant::RoundAnswer> = Vec::new();
         for ((d, r), (ticket, sub)) in due
             .iter()
             .zip(&polled)
@@ -468,6 +470,18 @@ impl App {
             if complete {
                 report.completed += 1;
             }
+            if let Some(round) = t.dormant_round {
+                rounds.push(crate::dormant::RoundAnswer {
+                    task_id: t.id,
+                    court_id: t.court_id,
+                    case_id: t.case_id,
+                    case_number: d.case_number.clone(),
+                    debtor_name: t.debtor_name.clone(),
+                    round,
+                    complete,
+                    found: found.clone(),
+                });
+            }
             updates.push(InquiryTaskUpdate {
                 id: t.id,
                 status: if complete { "done" } else { "submitted" }.into(),
@@ -485,20 +499,14 @@ impl App {
         let mut new_answers = Vec::new();
         // Events per case, in task order.
         let mut per_case: BTreeMap<(i64, i64), Vec<TaskSummary>> = BTreeMap::new();
-        let court_of: HashMap<i64, i64> = due
-            .iter()
-            .map(|d| (d.task.case_id, d.task.court_id))
-            .collect();
+        let task_of: HashMap<i64, &InquiryTaskRow> =
+            due.iter().map(|d| (d.task.id, &d.task)).collect();
         for id in &changed {
             new_findings.extend(findings.remove(id).unwrap_or_default());
             new_answers.extend(answers.remove(id).unwrap_or_default());
-            if let Some((zh, en, n)) = summaries.remove(id) {
-                let case_id = due
-                    .iter()
-                    .find(|d| d.task.id == *id)
-                    .map_or(0, |d| d.task.case_id);
+            if let (Some((zh, en, n)), Some(t)) = (summaries.remove(id), task_of.get(id)) {
                 per_case
-                    .entry((court_of.get(&case_id).copied().unwrap_or(0), case_id))
+                    .entry((t.court_id, t.case_id))
                     .or_default()
                     .push((*id, zh, en, n));
             }
@@ -506,6 +514,16 @@ impl App {
         report.findings = new_findings.len();
         tx.insert_findings(&new_findings).await?;
         tx.insert_inquiry_answers(&new_answers).await?;
+        // A library round's answers: counted on its row, and the applicant told per debtor.
+        let changed_set: HashSet<i64> = changed.iter().copied().collect();
+        rounds.retain(|a| changed_set.contains(&a.task_id));
+        let mut dormant_cases = HashSet::new();
+        if !rounds.is_empty() {
+            dormant_cases.extend(rounds.iter().map(|a| a.case_id));
+            let (progress, messages) = self.round_results(&rounds, actor).await?;
+            tx.progress_rounds(&progress, &today).await?;
+            tx.insert_applicant_messages(&messages).await?;
+        }
         let mut events = Vec::with_capacity(per_case.len());
         for ((court_id, case_id), items) in &per_case {
             let h = Happened {
@@ -517,7 +535,11 @@ impl App {
                     "summary_en": items.iter().map(|i| i.2.as_str()).collect::<Vec<_>>().join("; "),
                 }),
             };
-            crate::nodes::react_in_tx(self, &mut tx, *court_id, *case_id, &[h.kind], false).await?;
+            // A closed case in the library has no open nodes to react.
+            if !dormant_cases.contains(case_id) {
+                crate::nodes::react_in_tx(self, &mut tx, *court_id, *case_id, &[h.kind], false)
+                    .await?;
+            }
             events.push(case_event(actor, *court_id, *case_id, tx.now, &h));
         }
         report.cases = events.len();
@@ -1037,7 +1059,19 @@ impl App {
                 "summary": format!("{}被执行人{}名下{}（{}）{amount_zh}{term_zh}{carried_zh}", control.name_zh(), debtor.name, asset.name_zh(), f.institution),
                 "summary_en": format!("{} of the {} of {} ({}){amount_en}{term_en}{carried_en}", control.name_en(), asset.name_en(), debtor.name, f.institution)}),
         };
-        self.write_events_in_tx(&mut tx, actor, &row, &[h], true)
+        // A seal or detention (placed, or carried over) is a seizure: it opens the disposal
+        // nodes (decide within 30 days, finish within 90; `disposal.rs`).
+        let mut happened = vec![h];
+        if matches!(control, ControlKind::Seal | ControlKind::Detain) {
+            happened.push(Happened {
+                kind: EventKind::PropertySeized,
+                payload: json!({"measure_id": id, "finding_id": f.id, "asset_kind": asset.key(),
+                    "control_kind": control.key(), "seized_on": start.to_string(),
+                    "summary": format!("{}{}（{}），{start} 起", control.name_zh(), asset.name_zh(), f.institution),
+                    "summary_en": format!("{} of the {} ({}) from {start}", control.name_en(), asset.name_en(), f.institution)}),
+            });
+        }
+        self.write_events_in_tx(&mut tx, actor, &row, &happened, true)
             .await?;
         tx.commit().await?;
         Ok(Outcome {
@@ -1467,13 +1501,30 @@ pub fn nothing_found(answers: &[InquiryAnswerRow]) -> HashSet<(i64, String)> {
         .collect()
 }
 
-/// The inquiry loop `zhixing serve` runs beside supervision: every `every`, batches of due
-/// inquiry tasks until none is left, then the measures whose term ended are marked expired.
+/// The inquiry loop `zhixing serve` runs beside supervision: every `every`, the dormant-case
+/// library's due rounds are scheduled, then batches of due inquiry tasks until none is left,
+/// then the applicants' SMS left in the outbox are sent and the measures whose term ended
+/// are marked expired. At start, 终本 cases closed before the library existed are entered.
 pub async fn run_inquiry_loop(app: App, every: std::time::Duration) {
+    match app.enter_unlisted_dormant(zhixing_store::now_ms()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(cases = n, "entered closed dormant cases in the library"),
+        Err(e) => tracing::error!(error = %e, "entering dormant cases in the library failed"),
+    }
     let mut interval = tokio::time::interval(every);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;
+        match app.run_dormant_library(zhixing_store::now_ms()).await {
+            Ok(r) if r.cases > 0 => tracing::info!(
+                cases = r.cases,
+                tasks = r.tasks,
+                ended = r.ended,
+                "dormant-case library re-inquiry scheduled"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "dormant-case library run failed"),
+        }
         loop {
             match app.process_inquiries(zhixing_store::now_ms(), 500).await {
                 Ok(r) if r.polled > 0 => {
@@ -1492,6 +1543,19 @@ pub async fn run_inquiry_loop(app: App, every: std::time::Duration) {
                 Ok(_) => break,
                 Err(e) => {
                     tracing::error!(error = %e, "network inquiry batch failed");
+                    break;
+                }
+            }
+        }
+        loop {
+            match app
+                .send_applicant_outbox(zhixing_store::now_ms(), crate::dormant::OUTBOX_BATCH)
+                .await
+            {
+                Ok(n) if n as i64 == crate::dormant::OUTBOX_BATCH => continue,
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::error!(error = %e, "sending the applicants' messages failed");
                     break;
                 }
             }

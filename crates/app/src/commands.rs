@@ -40,6 +40,36 @@ pub struct FileCase {
     pub note: Option<String>,
 }
 
+/// A party of a case being written: already stored (a new filing inserts its parties first; a
+/// restored case links the parties of the case it continues).
+#[derive(Debug, Clone)]
+pub(crate) struct FilingParty {
+    pub party_id: i64,
+    pub name: String,
+    pub id_number: String,
+}
+
+/// A case to write, checked and routed (`App::file_case_in_tx`).
+#[derive(Debug, Clone)]
+pub(crate) struct CaseToFile {
+    pub court_id: i64,
+    pub court_code: CourtCode,
+    pub case_type: CaseType,
+    pub claim: Fen,
+    pub basis_court: String,
+    pub basis_number: String,
+    pub basis_kind: String,
+    pub basis_date: String,
+    pub applicants: Vec<FilingParty>,
+    pub debtors: Vec<FilingParty>,
+    pub reception_id: Option<i64>,
+    pub state: CaseState,
+    /// Routing and assignment events decided before the write.
+    pub routed: Vec<Happened>,
+    /// More fields for the filing event (`note`, `restored_from`).
+    pub filed_extra: serde_json::Value,
+}
+
 #[derive(Debug, Clone)]
 pub enum Command {
     RegisterCourt {
@@ -218,6 +248,16 @@ pub enum Command {
         amount: Fen,
         note: String,
     },
+    /// Starts the disposal (财产处置) of a seized asset of the case (`disposal::StartInput`).
+    StartDisposal(Box<crate::disposal::StartInput>),
+    /// A disposal step (pricing, auction, sale, 以物抵债), checked by `disposal::check_step`.
+    RecordDisposalStep(Box<crate::disposal::StepInput>),
+    /// Withdraws an open disposal, with the reason.
+    WithdrawDisposal {
+        disposal_id: i64,
+        version: i64,
+        reason: String,
+    },
     /// A fact closing rests on (the interview with the applicant, a debtor's search, …).
     RecordClosingFact {
         case_id: i64,
@@ -232,6 +272,8 @@ pub enum Command {
         mode: ClosingMode,
         extras: crate::closing::ClosingExtras,
     },
+    /// Restores a 终本 case (恢复执行): a linked 执恢 case routed to the dormant-case team.
+    RestoreCase(Box<crate::dormant::RestoreInput>),
     /// An action on one case, against the version the user saw.
     Case {
         case_id: i64,
@@ -320,8 +362,12 @@ pub fn allowed_roles(cmd: &Command) -> &'static [Role] {
         | Command::RevokeMeasure { .. }
         | Command::RecordSettlement(_)
         | Command::RecordSettlementPayment { .. } => crate::measures::MEASURE_STAFF,
+        Command::StartDisposal(_)
+        | Command::RecordDisposalStep(_)
+        | Command::WithdrawDisposal { .. } => crate::disposal::DISPOSAL_STAFF,
         Command::RecordClosingFact { .. } => crate::closing::RECORDERS,
         Command::CloseCase { .. } => crate::closing::CLOSERS,
+        Command::RestoreCase(_) => crate::dormant::RESTORERS,
         Command::Case { action, .. } => match action {
             CaseAction::AssignTeam { .. } => &[TeamLeader, BureauChief],
             CaseAction::AssignOfficer { .. } => &[TeamLeader, Judge, BureauChief],
@@ -519,9 +565,13 @@ impl App {
             | Command::RevokeMeasure { .. }
             | Command::RecordSettlement(_)
             | Command::RecordSettlementPayment { .. } => self.measure_command(actor, &cmd).await?,
+            Command::StartDisposal(_)
+            | Command::RecordDisposalStep(_)
+            | Command::WithdrawDisposal { .. } => self.disposal_command(actor, &cmd).await?,
             Command::RecordClosingFact { .. } | Command::CloseCase { .. } => {
                 self.closing_command(actor, &cmd).await?
             }
+            Command::RestoreCase(i) => self.restore_case(actor, &cmd, &i).await?,
             Command::Case {
                 case_id,
                 version,
@@ -657,9 +707,63 @@ impl App {
         let fund_settings = self.fund_settings(f.court_id).await?;
 
         let mut tx = self.store.begin_write().await?;
+        let mut parties = (Vec::new(), Vec::new());
+        for (role, list) in [("applicant", &f.applicants), ("debtor", &f.debtors)] {
+            for p in list.iter() {
+                let party = FilingParty {
+                    party_id: tx.insert_party(&new_party(p)).await?,
+                    name: p.name.clone(),
+                    id_number: p.identity.number().to_string(),
+                };
+                match role {
+                    "applicant" => parties.0.push(party),
+                    _ => parties.1.push(party),
+                }
+            }
+        }
+        let new = CaseToFile {
+            court_id: f.court_id,
+            court_code,
+            case_type: f.case_type,
+            claim: f.claim,
+            basis_court: f.basis.issuing_court.clone(),
+            basis_number: f.basis.instrument_number.clone(),
+            basis_kind: f.basis.kind.key().to_string(),
+            basis_date: f.basis.effective_date.format("%Y-%m-%d").to_string(),
+            applicants: parties.0,
+            debtors: parties.1,
+            reception_id: f.reception_id,
+            state,
+            routed,
+            filed_extra: json!({"note": f.note}),
+        };
+        let (case_id, number) = self
+            .file_case_in_tx(&mut tx, actor, &new, &fund_settings)
+            .await?;
+        tx.commit().await?;
+        Ok(Outcome {
+            id: Some(case_id),
+            version: Some(1),
+            case_number: Some(number),
+            ..Default::default()
+        })
+    }
+
+    /// Writes a new case in the caller's transaction: its number, the row, its account (一案一
+    /// 账号), the parties' links, the same-day network inquiry of every debtor, the filing and
+    /// routing events and the nodes they open. Filing and restoration (a 执恢 case continuing a
+    /// 终本 one, `crate::dormant`) both come here, so a case starts the same way whatever brings
+    /// it. The caller has checked and routed it, and commits.
+    pub(crate) async fn file_case_in_tx(
+        &self,
+        tx: &mut zhixing_store::WriteTx,
+        actor: &Actor,
+        f: &CaseToFile,
+        fund_settings: &zhixing_domain::funds::FundSettings,
+    ) -> AppResult<(i64, String)> {
         let year = shanghai_year(tx.now);
         let key = SequenceKey {
-            court: court_code,
+            court: f.court_code.clone(),
             case_type: f.case_type,
             year,
         };
@@ -667,48 +771,65 @@ impl App {
         let seq_u32 =
             u32::try_from(seq).map_err(|_| AppError::Internal("case sequence overflow".into()))?;
         let number = CaseNumber::new(&key, seq_u32)?.to_string();
-        let applicant_names = names(&f.applicants);
-        let debtor_names = names(&f.debtors);
+        let joined = |list: &[FilingParty]| {
+            list.iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        };
+        // What the list's text search looks in: the number and every party's name and id.
+        let mut search = number.clone();
+        for p in f.applicants.iter().chain(&f.debtors) {
+            search.push(' ');
+            search.push_str(&p.name);
+            search.push(' ');
+            search.push_str(&p.id_number);
+        }
         let new = NewCase {
             court_id: f.court_id,
             case_number: number.clone(),
             year: i64::from(year),
             case_type: f.case_type.key().to_string(),
             seq,
-            stage: state.stage.key().to_string(),
+            stage: f.state.stage.key().to_string(),
             claim_fen: f.claim.0,
-            basis_court: f.basis.issuing_court.clone(),
-            basis_number: f.basis.instrument_number.clone(),
-            basis_kind: f.basis.kind.key().to_string(),
-            basis_date: f.basis.effective_date.format("%Y-%m-%d").to_string(),
-            team_id: state.team_id,
-            officer_id: state.officer_id,
-            search_text: search_text(&number, &f.applicants, &f.debtors),
-            applicant_names,
-            debtor_names,
+            basis_court: f.basis_court.clone(),
+            basis_number: f.basis_number.clone(),
+            basis_kind: f.basis_kind.clone(),
+            basis_date: f.basis_date.clone(),
+            team_id: f.state.team_id,
+            officer_id: f.state.officer_id,
+            search_text: search,
+            applicant_names: joined(&f.applicants),
+            debtor_names: joined(&f.debtors),
             filed_at: tx.now,
         };
         let case_id = tx.insert_case(&new).await?;
         // 一案一账号: the case's account is opened with the case.
-        let account = self.account_row(f.court_id, case_id, &fund_settings, tx.now)?;
+        let account = self.account_row(f.court_id, case_id, fund_settings, tx.now)?;
         tx.ensure_case_account(&account).await?;
         if let Some(r) = f.reception_id {
             tx.link_reception(r, case_id).await?;
         }
+        let mut payload = json!({"case_number": number, "case_type": f.case_type.key(), "claim_fen": f.claim.0, "reception_id": f.reception_id});
+        if let (Some(p), Some(extra)) = (payload.as_object_mut(), f.filed_extra.as_object()) {
+            for (k, v) in extra {
+                p.insert(k.clone(), v.clone());
+            }
+        }
         let filed = Happened {
             kind: EventKind::CaseFiled,
-            payload: json!({"case_number": number, "case_type": f.case_type.key(), "claim_fen": f.claim.0, "reception_id": f.reception_id, "note": f.note}),
+            payload,
         };
         let mut events = vec![case_event(actor, f.court_id, case_id, tx.now, &filed)];
         let today = crate::intake::shanghai_date(tx.now);
         for (role, list) in [("applicant", &f.applicants), ("debtor", &f.debtors)] {
             for (pos, p) in list.iter().enumerate() {
-                let pid = tx.insert_party(&new_party(p)).await?;
-                tx.link_party(case_id, pid, role, pos as i64).await?;
+                tx.link_party(case_id, p.party_id, role, pos as i64).await?;
                 // Same-day network inquiry for every debtor (the Jiaozuo practice).
                 if role == "debtor" {
                     let task = tx
-                        .insert_inquiry_task(f.court_id, case_id, pid, &p.name, &today)
+                        .insert_inquiry_task(f.court_id, case_id, p.party_id, &p.name, &today)
                         .await?;
                     let started = Happened {
                         kind: EventKind::InquiryStarted,
@@ -718,22 +839,16 @@ impl App {
                 }
             }
         }
-        for h in &routed {
+        for h in &f.routed {
             events.push(case_event(actor, f.court_id, case_id, tx.now, h));
         }
         let kinds: Vec<EventKind> = events
             .iter()
             .filter_map(|e| EventKind::from_key(&e.kind))
             .collect();
-        crate::nodes::react_in_tx(self, &mut tx, f.court_id, case_id, &kinds, false).await?;
+        crate::nodes::react_in_tx(self, tx, f.court_id, case_id, &kinds, false).await?;
         tx.append_events(&events).await?;
-        tx.commit().await?;
-        Ok(Outcome {
-            id: Some(case_id),
-            version: Some(1),
-            case_number: Some(number),
-            ..Default::default()
-        })
+        Ok((case_id, number))
     }
 
     async fn case_action(
@@ -1041,26 +1156,6 @@ pub fn shanghai_year(ms: i64) -> u16 {
         .single()
         .map(|d| d.year() as u16)
         .unwrap_or(1970)
-}
-
-pub fn names(parties: &[Party]) -> String {
-    parties
-        .iter()
-        .map(|p| p.name.as_str())
-        .collect::<Vec<_>>()
-        .join("、")
-}
-
-/// What the list's text search looks in: the number and every party's name and id number.
-pub fn search_text(number: &str, applicants: &[Party], debtors: &[Party]) -> String {
-    let mut s = number.to_string();
-    for p in applicants.iter().chain(debtors) {
-        s.push(' ');
-        s.push_str(&p.name);
-        s.push(' ');
-        s.push_str(p.identity.number());
-    }
-    s
 }
 
 pub fn new_party(p: &Party) -> NewParty {

@@ -302,6 +302,8 @@ impl App {
         }
         tx.rebuild_officer_loads().await?;
         tx.commit().await?;
+        // The demo's 终本 cases in the dormant-case library, as closing would have entered them.
+        self.enter_unlisted_dormant(zhixing_store::now_ms()).await?;
         self.store.analyze().await?;
         summary.seconds = started.elapsed().as_secs_f64();
         Ok(summary)

@@ -115,19 +115,46 @@ impl App {
         let Some(routing) = dir.rules.route(facts) else {
             return Ok((state, Vec::new()));
         };
-        let Some(team) = dir
-            .teams
-            .iter()
-            .find(|t| TeamKind::from_key(&t.kind).ok() == Some(routing.target))
-        else {
-            return Ok((state, Vec::new()));
-        };
         let reason = format!(
             "按分流规则第 {} 条「{}」：{}",
             routing.rule_index + 1,
             routing.rule_name,
             routing.reason_zh
         );
+        Ok(self
+            .assign_in_team(&dir, state.clone(), routing.target, reason)
+            .await?
+            .unwrap_or((state, Vec::new())))
+    }
+
+    /// Sends a case to the court's team of `kind` when it has one (`None` otherwise), e.g. a
+    /// restored case to the dormant-case team, which is assignment, not triage.
+    pub(crate) async fn route_to_team_kind(
+        &self,
+        court_id: i64,
+        state: CaseState,
+        kind: TeamKind,
+        reason: String,
+    ) -> AppResult<Option<(CaseState, Vec<Happened>)>> {
+        let dir = self.court_directory(court_id).await?;
+        self.assign_in_team(&dir, state, kind, reason).await
+    }
+
+    /// The team of `kind` and, by load, its officer.
+    async fn assign_in_team(
+        &self,
+        dir: &CourtDirectory,
+        state: CaseState,
+        kind: TeamKind,
+        reason: String,
+    ) -> AppResult<Option<(CaseState, Vec<Happened>)>> {
+        let Some(team) = dir
+            .teams
+            .iter()
+            .find(|t| TeamKind::from_key(&t.kind).ok() == Some(kind))
+        else {
+            return Ok(None);
+        };
         let mut events = Vec::new();
         let (state, mut happened) = lifecycle::decide(
             &state,
@@ -165,7 +192,7 @@ impl App {
             }
         }
         let Ok(chosen) = choose_assignee(&members, &dir.weights) else {
-            return Ok((state, events));
+            return Ok(Some((state, events)));
         };
         let (state, mut happened) = lifecycle::decide(
             &state,
@@ -177,7 +204,7 @@ impl App {
             },
         )?;
         events.append(&mut happened);
-        Ok((state, events))
+        Ok(Some((state, events)))
     }
 }
 
