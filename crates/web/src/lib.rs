@@ -9,8 +9,10 @@ pub mod asset_control;
 pub mod assets;
 pub mod case_actions;
 pub mod closing;
+pub mod disposal;
 pub mod doc_review;
 pub mod documents;
+pub mod dormant;
 pub mod dossier;
 pub mod filter;
 pub mod format;
@@ -59,7 +61,9 @@ pub fn router(app: App) -> Router {
         .merge(doc_review::routes())
         .merge(routine::routes())
         .merge(measures::routes())
+        .merge(disposal::routes())
         .merge(closing::routes())
+        .merge(dormant::routes())
         .merge(funds::routes())
         .merge(asset_control::routes())
         .nest("/api/v1", api::routes())

@@ -69,6 +69,17 @@ pub async fn form_command(
     cmd: Result<Command, AppError>,
     to: &str,
 ) -> Response {
+    form_command_to(app, s, csrf, cmd, |_| to.to_string()).await
+}
+
+/// [`form_command`] redirecting to where the outcome says, e.g. the case a command created.
+pub async fn form_command_to(
+    app: &App,
+    s: &PageSession,
+    csrf: &str,
+    cmd: Result<Command, AppError>,
+    to: impl FnOnce(&zhixing_app::commands::Outcome) -> String,
+) -> Response {
     let refused = |e: &AppError| error_page(s.lang, e, Some(s.session.user.clone()));
     if !same_secret(&s.session.csrf, csrf) {
         return refused(&expired());
@@ -78,7 +89,7 @@ pub async fn form_command(
         Err(e) => return refused(&e),
     };
     match done {
-        Ok(_) => Redirect::to(to).into_response(),
+        Ok(o) => Redirect::to(&to(&o)).into_response(),
         Err(e) => refused(&e),
     }
 }
