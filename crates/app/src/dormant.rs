@@ -218,8 +218,7 @@ impl App {
         let mut tasks = Vec::new();
         let mut starts = Vec::with_capacity(due.len());
         let mut events = Vec::with_capacity(due.len());
-        let mut mut_tx = self.store.begin_write().await?;
-        let tx = &mut mut_tx;
+        let mut tx = self.store.begin_write().await?;
         for d in &due {
             let closed_on = parse_day(&d.closed_on)?;
             let round = d.rounds_done + 1;
@@ -264,7 +263,7 @@ impl App {
         tx.insert_round_tasks(&tasks, &today.to_string()).await?;
         tx.start_rounds(&starts, &today.to_string()).await?;
         tx.append_events(&events).await?;
-        mut_tx.commit().await?;
+        tx.commit().await?;
         report.cases = due.len();
         report.tasks = tasks.len();
         Ok(report)
