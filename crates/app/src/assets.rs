@@ -200,7 +200,7 @@ fn today_of(now: i64) -> NaiveDate {
     beijing_date(now)
 }
 
-fn parse_day(s: &str) -> AppResult<NaiveDate> {
+pub(crate) fn parse_day(s: &str) -> AppResult<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| AppError::Internal(format!("stored date \"{s}\" is not YYYY-MM-DD")))
 }

@@ -39,8 +39,10 @@ use zhixing_store::disposal::{
 use zhixing_store::rows::CaseRow;
 use zhixing_store::WriteTx;
 
+use crate::assets::parse_day;
 use crate::commands::{case_event, Command, Outcome};
 use crate::error::{AppError, AppResult};
+use crate::measures::{closed_case, text};
 use crate::node_rules::NodeRules;
 use crate::nodes::beijing_date;
 use crate::{Actor, App};
@@ -301,31 +303,6 @@ fn stale() -> AppError {
         "处置记录已被他人修改，请刷新后重试 / the disposal was changed by someone else; reload and try again"
             .into(),
     )
-}
-
-fn closed_case() -> AppError {
-    AppError::invalid(
-        "case.closed",
-        "案件已结案，不能再办理此事项",
-        "the case is closed; this action is no longer possible",
-    )
-}
-
-fn text(input: &str, max: usize, code: &'static str, zh: &str, en: &str) -> AppResult<String> {
-    let t = input.trim();
-    if t.chars().count() > max {
-        return Err(AppError::invalid(
-            code,
-            format!("{zh}不能超过 {max} 字"),
-            format!("the {en} may not exceed {max} characters"),
-        ));
-    }
-    Ok(t.to_string())
-}
-
-fn parse_day(s: &str) -> AppResult<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| AppError::Internal(format!("stored date \"{s}\"")))
 }
 
 fn not_future(d: NaiveDate, today: NaiveDate, zh: &str, en: &str) -> AppResult<()> {

@@ -37,6 +37,7 @@ pub use zhixing_store::dormant::{DormantFilter, DormantListRow};
 use zhixing_store::dormant::{NewRoundTask, RoundProgress, RoundStart};
 use zhixing_store::rows::CaseRow;
 
+use crate::assets::parse_day;
 use crate::commands::{case_event, CaseToFile, Command, FilingParty, Outcome};
 use crate::error::{AppError, AppResult};
 use crate::messenger::{Channel, DeliveryOutcome, OutgoingMessage};
@@ -137,11 +138,6 @@ fn library_actor(app: &App) -> Actor {
         display_name: "系统（终本案件库）".into(),
         ..Actor::system(app)
     }
-}
-
-fn parse_day(s: &str) -> AppResult<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| AppError::Internal(format!("stored date \"{s}\" is not YYYY-MM-DD")))
 }
 
 impl App {

@@ -178,7 +178,7 @@ fn stale() -> AppError {
     )
 }
 
-fn closed_case() -> AppError {
+pub(crate) fn closed_case() -> AppError {
     AppError::invalid(
         "case.closed",
         "案件已结案，不能再办理此事项",
@@ -186,7 +186,13 @@ fn closed_case() -> AppError {
     )
 }
 
-fn text(input: &str, max: usize, code: &'static str, zh: &str, en: &str) -> AppResult<String> {
+pub(crate) fn text(
+    input: &str,
+    max: usize,
+    code: &'static str,
+    zh: &str,
+    en: &str,
+) -> AppResult<String> {
     let t = input.trim();
     if t.chars().count() > max {
         return Err(AppError::invalid(
