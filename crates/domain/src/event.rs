@@ -60,6 +60,9 @@ event_kinds! {
     CaseClosed => "case_closed", "结案", "closed the case";
     CaseArchived => "case_archived", "归档", "archived the case";
     CaseRestored => "case_restored", "恢复执行", "restored enforcement in a new case";
+    CampaignCreated => "campaign_created", "设立专项行动", "set up a campaign";
+    CampaignTagged => "campaign_tagged", "纳入专项行动", "tagged the case to a campaign";
+    CampaignUntagged => "campaign_untagged", "移出专项行动", "took the case out of a campaign";
     CaseLocked => "case_locked", "锁定案件", "locked the case";
     CaseUnlocked => "case_unlocked", "解锁案件", "unlocked the case";
     UnlockRequested => "unlock_requested", "申请解锁", "requested unlocking";
@@ -153,7 +156,10 @@ impl EventKind {
                 format!("{}（{}）", s(p, "display_name"), s(p, "reason"))
             }
             EventKind::InquiryStarted | EventKind::InquiryAnswered => s(p, "summary").to_string(),
-            EventKind::CaseRestored => s(p, "summary").to_string(),
+            EventKind::CaseRestored
+            | EventKind::CampaignCreated
+            | EventKind::CampaignTagged
+            | EventKind::CampaignUntagged => s(p, "summary").to_string(),
             EventKind::AssetControlled
             | EventKind::AssetLeadFiled
             | EventKind::UrgentAssetLeadFiled
@@ -308,7 +314,10 @@ impl EventKind {
             ),
             EventKind::UnlockRefused | EventKind::ExtensionRefused => s(p, "reason").to_string(),
             EventKind::UserCreated => s(p, "username").to_string(),
-            EventKind::CaseRestored => s(p, "summary_en").to_string(),
+            EventKind::CaseRestored
+            | EventKind::CampaignCreated
+            | EventKind::CampaignTagged
+            | EventKind::CampaignUntagged => s(p, "summary_en").to_string(),
             EventKind::InquiryAnswered
             | EventKind::AssetControlled
             | EventKind::AssetLeadFiled

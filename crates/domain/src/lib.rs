@@ -20,6 +20,7 @@ pub mod event;
 pub mod funds;
 pub mod ids;
 pub mod lifecycle;
+pub mod metrics;
 pub mod money;
 pub mod node;
 pub mod party;
