@@ -21,6 +21,7 @@ pub mod funds;
 mod intake;
 pub mod leases;
 pub mod measures;
+pub mod metrics;
 mod migrate;
 pub mod node_requests;
 pub mod nodes;

@@ -100,4 +100,20 @@ impl crate::db::Store {
             .await?;
         Ok(())
     }
+
+    /// Moves a node instance's due date (a case whose limit ran out before it closed).
+    pub async fn set_node_due_for_test(
+        &self,
+        case_id: i64,
+        node_key: &str,
+        due_on: &str,
+    ) -> crate::db::StoreResult<()> {
+        sqlx::query("UPDATE node_instances SET due_on = $1 WHERE case_id = $2 AND node_key = $3")
+            .bind(due_on)
+            .bind(case_id)
+            .bind(node_key)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
 }
