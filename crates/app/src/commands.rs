@@ -274,6 +274,18 @@ pub enum Command {
     },
     /// Restores a 终本 case (恢复执行): a linked 执恢 case routed to the dormant-case team.
     RestoreCase(Box<crate::dormant::RestoreInput>),
+    /// Sets up a campaign (专项行动) of the actor's court.
+    CreateCampaign(Box<crate::metrics::CampaignInput>),
+    /// Tags cases, by number, to a campaign (all or none).
+    TagCampaignCases {
+        campaign_id: i64,
+        case_numbers: Vec<String>,
+    },
+    /// Takes one case out of a campaign.
+    UntagCampaignCase {
+        campaign_id: i64,
+        case_id: i64,
+    },
     /// An action on one case, against the version the user saw.
     Case {
         case_id: i64,
@@ -368,6 +380,9 @@ pub fn allowed_roles(cmd: &Command) -> &'static [Role] {
         Command::RecordClosingFact { .. } => crate::closing::RECORDERS,
         Command::CloseCase { .. } => crate::closing::CLOSERS,
         Command::RestoreCase(_) => crate::dormant::RESTORERS,
+        Command::CreateCampaign(_)
+        | Command::TagCampaignCases { .. }
+        | Command::UntagCampaignCase { .. } => crate::metrics::CAMPAIGN_MANAGERS,
         Command::Case { action, .. } => match action {
             CaseAction::AssignTeam { .. } => &[TeamLeader, BureauChief],
             CaseAction::AssignOfficer { .. } => &[TeamLeader, Judge, BureauChief],
@@ -572,6 +587,9 @@ impl App {
                 self.closing_command(actor, &cmd).await?
             }
             Command::RestoreCase(i) => self.restore_case(actor, &cmd, &i).await?,
+            Command::CreateCampaign(_)
+            | Command::TagCampaignCases { .. }
+            | Command::UntagCampaignCase { .. } => self.campaign_command(actor, &cmd).await?,
             Command::Case {
                 case_id,
                 version,
@@ -949,6 +967,17 @@ impl App {
             let court_id = current.get(&case_id).map_or(0, |r| r.court_id);
             let kinds: Vec<EventKind> = happened.iter().map(|h| h.kind).collect();
             crate::nodes::react_in_tx(self, tx, court_id, case_id, &kinds, suspended).await?;
+            if kinds.contains(&EventKind::CaseClosed) {
+                if let Some(row) = current.get(&case_id) {
+                    crate::metrics::record_closing_in_tx(
+                        tx,
+                        case_id,
+                        row.filed_at,
+                        row.closed_at.unwrap_or(now),
+                    )
+                    .await?;
+                }
+            }
             events.extend(
                 happened
                     .iter()
@@ -1212,6 +1241,7 @@ pub fn setting_title(key: &str) -> &'static str {
         k if crate::documents::template_setting_kind(k).is_some() => "文书模板",
         crate::doc_review::APPROVAL_SETTING => "文书审批权限",
         crate::funds::FUND_SETTING => "案款账户与发放审批",
+        crate::metrics::METRICS_SETTING => "质效指标口径",
         _ => "本院设置",
     }
 }
@@ -1238,6 +1268,9 @@ impl App {
                 crate::doc_review::parse_approval_setting(value)?;
             }
             crate::funds::FUND_SETTING => self.check_fund_setting(court_id, value)?,
+            crate::metrics::METRICS_SETTING => {
+                zhixing_domain::metrics::Definitions::from_json(value)?;
+            }
             other => {
                 return Err(AppError::invalid(
                     "setting.unknown",

@@ -237,6 +237,7 @@ impl App {
             let mut events = Vec::with_capacity(chunk.len() * 10);
             let mut nodes = Vec::with_capacity(chunk.len() * 6);
             let mut bulletins = Vec::with_capacity(chunk.len());
+            let mut closing = Vec::new();
             let mut accounts = Vec::with_capacity(chunk.len());
             let mut fund_entries = Vec::new();
             for s in chunk {
@@ -272,11 +273,20 @@ impl App {
                     parties.push((next_party, p));
                 }
                 events.extend(g.events);
+                if let Some(closed_at) = g.row.closed_at {
+                    closing.push(crate::metrics::closing_facts_of(
+                        next_case,
+                        g.row.filed_at,
+                        closed_at,
+                        &g.nodes,
+                    )?);
+                }
                 nodes.extend(g.nodes);
                 bulletins.extend(g.bulletins);
                 cases.push(g.row);
             }
             tx.insert_cases_with_ids(&cases).await?;
+            tx.set_closing_facts(&closing).await?;
             tx.insert_parties_with_ids(&parties).await?;
             tx.link_parties(&links).await?;
             tx.append_events(&events).await?;

@@ -22,6 +22,7 @@ pub mod inquiry;
 pub mod intake;
 pub mod measures;
 pub mod messenger;
+pub mod metrics;
 pub mod node_rules;
 pub mod nodes;
 pub mod queries;

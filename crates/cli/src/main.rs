@@ -96,6 +96,26 @@ enum Cmd {
         #[arg(long)]
         today: Option<String>,
     },
+    /// 质效指标 / quality metrics of a court (with the courts below it) for a period.
+    Metrics {
+        #[command(flatten)]
+        db: DbArg,
+        /// The court's code, e.g. 豫0883.
+        #[arg(long)]
+        court: String,
+        /// First day (YYYY-MM-DD); with --to. Default: 1 January to today.
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<String>,
+        /// Print JSON (for scripts) instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Also recompute every figure from the cases one by one and fail when they differ.
+        #[arg(long)]
+        verify: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -274,6 +294,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 started.elapsed().as_secs_f64()
             );
         }
+        Cmd::Metrics {
+            db,
+            court,
+            from,
+            to,
+            json,
+            verify,
+        } => return metrics(&db, &court, from, to, json, verify).await,
         Cmd::Audit {
             command: AuditCmd::Verify { db },
         } => {
@@ -338,4 +366,101 @@ fn read_or_generate_password() -> anyhow::Result<(String, bool)> {
     } else {
         Ok((p, false))
     }
+}
+
+/// `zhixing metrics`: the figures of a court and period, as the system (which sees every court).
+async fn metrics(
+    db: &DbArg,
+    court: &str,
+    from: Option<String>,
+    to: Option<String>,
+    json: bool,
+    verify: bool,
+) -> anyhow::Result<ExitCode> {
+    use zhixing_domain::metrics::StatPeriod;
+    let today = zhixing_app::nodes::beijing_date(chrono::Utc::now().timestamp_millis());
+    let period = match (from.as_deref(), to.as_deref()) {
+        (None, None) => StatPeriod::year_to_date(today),
+        (Some(f), Some(t)) => StatPeriod::parse(&format!("{}..{}", f.trim(), t.trim()), today)
+            .map_err(|e| anyhow!("{e}"))?,
+        _ => {
+            return Err(anyhow!(
+                "--from 与 --to 须同时给出 / give both --from and --to"
+            ))
+        }
+    };
+    let app = open(db).await?;
+    let court_id = app
+        .court_tree()
+        .by_code(court.trim())
+        .map(|c| c.id)
+        .ok_or_else(|| anyhow!("未找到法院“{court}” / no court with the code \"{court}\""))?;
+    let system = Actor::system(&app);
+    let q = zhixing_app::metrics::MetricsQuery {
+        court_id,
+        team_id: None,
+        officer_id: None,
+        campaign_id: None,
+        period,
+    };
+    let view = app
+        .metrics_view(&system, &q)
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    if verify {
+        let group = zhixing_store::metrics::MetricGroup::Court;
+        let fast = app
+            .aggregate_tallies(&q, group)
+            .await
+            .map_err(|e| anyhow!("{e}"))?;
+        let full = app
+            .recompute_tallies(&q, group)
+            .await
+            .map_err(|e| anyhow!("{e}"))?;
+        if fast != full {
+            eprintln!("指标与逐案重算不一致 / the figures differ from the full recomputation");
+            return Ok(ExitCode::from(2));
+        }
+        eprintln!(
+            "逐案重算一致 / equal to the full recomputation ({} courts)",
+            fast.len()
+        );
+    }
+    if json {
+        let figures: serde_json::Map<String, serde_json::Value> = view
+            .figures
+            .iter()
+            .map(|f| {
+                (
+                    f.key.to_string(),
+                    serde_json::json!({
+                        "name": f.name_zh, "value": f.value, "numerator": f.num,
+                        "denominator": f.den, "display": f.display_zh,
+                        "previous": f.previous, "definition": f.definition_zh,
+                    }),
+                )
+            })
+            .collect();
+        let out = serde_json::json!({
+            "court": view.court_code, "court_name": view.court_name,
+            "from": view.period.from.to_string(), "to": view.period.to.to_string(),
+            "previous_from": view.previous.from.to_string(),
+            "previous_to": view.previous.to.to_string(),
+            "figures": figures,
+            "trend": view.trend,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{} · {}（{} 至 {}）",
+        view.subject_zh, view.period_label_zh, view.period.from, view.period.to
+    );
+    for f in &view.figures {
+        println!(
+            "  {:<12} {:>12}   上期 previous {:>12}",
+            f.name_zh, f.display_zh, f.previous_display_zh
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
