@@ -409,9 +409,9 @@ impl App {
         report.polled = polled.len();
         let today = today_of(now).to_string();
         let mut updates = Vec::with_capacity(due.len());
-        // Per task: new findings, new answers, the event's summary.
+        // Per task: new findings and the event's summary. The kinds answered are kept on the
+        // task (`answered_kinds`); "nothing found" is an answered kind without a finding.
         let mut findings: HashMap<i64, Vec<NewFinding>> = HashMap::new();
-        let mut answers: HashMap<i64, Vec<(i64, i64, String, bool)>> = HashMap::new();
         let mut summaries: HashMap<i64, (String, String, usize)> = HashMap::new();
         // Tasks of the dormant-case library's rounds (`crate::dormant`).
         let mut rounds: Vec<crate::dormant::RoundAnswer> = Vec::new();
@@ -435,12 +435,6 @@ impl App {
             let mut found = Vec::new();
             for a in &new {
                 answered.push(a.kind.key().to_string());
-                answers.entry(t.id).or_default().push((
-                    t.id,
-                    t.case_id,
-                    a.kind.key().to_string(),
-                    !a.assets.is_empty(),
-                ));
                 for asset in &a.assets {
                     found.push((a.kind, asset.amount));
                     findings.entry(t.id).or_default().push(NewFinding {
@@ -496,14 +490,12 @@ impl App {
         let mut tx = self.store.begin_write().await?;
         let changed = tx.update_inquiry_tasks(&updates).await?;
         let mut new_findings = Vec::new();
-        let mut new_answers = Vec::new();
         // Events per case, in task order.
         let mut per_case: BTreeMap<(i64, i64), Vec<TaskSummary>> = BTreeMap::new();
         let task_of: HashMap<i64, &InquiryTaskRow> =
             due.iter().map(|d| (d.task.id, &d.task)).collect();
         for id in &changed {
             new_findings.extend(findings.remove(id).unwrap_or_default());
-            new_answers.extend(answers.remove(id).unwrap_or_default());
             if let (Some((zh, en, n)), Some(t)) = (summaries.remove(id), task_of.get(id)) {
                 per_case
                     .entry((t.court_id, t.case_id))
@@ -513,7 +505,6 @@ impl App {
         }
         report.findings = new_findings.len();
         tx.insert_findings(&new_findings).await?;
-        tx.insert_inquiry_answers(&new_answers).await?;
         // A library round's answers: counted on its row, and the applicant told per debtor.
         let changed_set: HashSet<i64> = changed.iter().copied().collect();
         rounds.retain(|a| changed_set.contains(&a.task_id));
@@ -1274,7 +1265,8 @@ impl App {
     /// The summary of a case's findings for the applicant.
     async fn summary_of(&self, case_id: i64) -> AppResult<(String, String)> {
         let findings = self.store.asset_findings(case_id).await?;
-        let answers = self.store.inquiry_answers(case_id).await?;
+        let tasks = self.store.case_inquiry_tasks(case_id).await?;
+        let answers = answers_of(&tasks, &findings);
         let found: Vec<(AssetKind, Option<Fen>)> = findings
             .iter()
             .filter_map(|f| Some((AssetKind::from_key(&f.kind).ok()?, f.amount_fen.map(Fen))))
@@ -1415,8 +1407,8 @@ impl App {
                 .collect()
         };
         let tasks = self.store.case_inquiry_tasks(case_id).await?;
-        let answers = self.store.inquiry_answers(case_id).await?;
         let rows = self.store.asset_findings(case_id).await?;
+        let answers = answers_of(&tasks, &rows);
         let mut findings = Vec::with_capacity(rows.len());
         for r in rows {
             let kind = stored_kind(&r.kind)?;
@@ -1490,6 +1482,39 @@ impl App {
             summary_en,
         })
     }
+}
+
+impl App {
+    /// Each network answer of a case's tasks, one per task and kind, found or not.
+    pub async fn inquiry_answers(&self, case_id: i64) -> AppResult<Vec<InquiryAnswerRow>> {
+        let tasks = self.store.case_inquiry_tasks(case_id).await?;
+        let findings = self.store.asset_findings(case_id).await?;
+        Ok(answers_of(&tasks, &findings))
+    }
+}
+
+/// The answers of tasks from what each task keeps (the kinds answered) and the findings the
+/// network returned for it: a kind answered without a finding is "nothing found". No row per
+/// kind is written, which halves what a network round stores.
+pub fn answers_of(tasks: &[InquiryTaskRow], findings: &[FindingRow]) -> Vec<InquiryAnswerRow> {
+    let found: HashSet<(i64, &str)> = findings
+        .iter()
+        .filter_map(|f| Some((f.inquiry_task_id?, f.kind.as_str())))
+        .collect();
+    let mut out = Vec::new();
+    for t in tasks {
+        for kind in t.answered_kinds.split(',').filter(|k| !k.is_empty()) {
+            out.push(InquiryAnswerRow {
+                task_id: t.id,
+                case_id: t.case_id,
+                kind: kind.to_string(),
+                found: i64::from(found.contains(&(t.id, kind))),
+                answered_at: t.completed_at.or(t.submitted_at).unwrap_or(t.created_at),
+            });
+        }
+    }
+    out.sort_by(|a, b| (a.task_id, &a.kind).cmp(&(b.task_id, &b.kind)));
+    out
 }
 
 /// Kinds answered without result per task (for the page: "nothing found" is explicit).

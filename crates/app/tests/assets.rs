@@ -134,7 +134,7 @@ async fn the_simulated_network_answers_deterministically_and_slow_kinds_later() 
                 .starts_with("SIM-"),
             "{label}"
         );
-        let answers = app.store.inquiry_answers(id).await.unwrap();
+        let answers = app.inquiry_answers(id).await.unwrap();
         assert_eq!(
             answers.len(),
             6,
@@ -152,7 +152,7 @@ async fn the_simulated_network_answers_deterministically_and_slow_kinds_later() 
             .await
             .unwrap();
         assert_eq!((r.submitted, r.polled, r.completed), (0, 1, 1), "{label}");
-        let answers = app.store.inquiry_answers(id).await.unwrap();
+        let answers = app.inquiry_answers(id).await.unwrap();
         assert_eq!(
             answers.len(),
             8,

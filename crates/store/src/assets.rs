@@ -99,7 +99,7 @@ pub struct NewFinding {
 }
 
 /// One kind searched for a task, found or not.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InquiryAnswerRow {
     pub task_id: i64,
     pub case_id: i64,
@@ -278,16 +278,6 @@ impl Store {
         .await?)
     }
 
-    pub async fn inquiry_answers(&self, case_id: i64) -> StoreResult<Vec<InquiryAnswerRow>> {
-        Ok(sqlx::query_as(
-            "SELECT task_id, case_id, kind, found, answered_at FROM inquiry_answers \
-             WHERE case_id = $1 ORDER BY task_id, kind",
-        )
-        .bind(case_id)
-        .fetch_all(&self.read)
-        .await?)
-    }
-
     pub async fn control_measures(&self, case_id: i64) -> StoreResult<Vec<MeasureRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {MEASURE_COLUMNS} FROM control_measures WHERE case_id = $1 ORDER BY id"
@@ -444,31 +434,6 @@ impl WriteTx {
         .bind(self.now)
         .fetch_one(&mut *self.tx)
         .await?)
-    }
-
-    /// Kinds answered per task (found or not), one statement per chunk.
-    pub async fn insert_inquiry_answers(
-        &mut self,
-        rows: &[(i64, i64, String, bool)],
-    ) -> StoreResult<()> {
-        for chunk in rows.chunks(CHUNK) {
-            let mut args = AnyArguments::default();
-            let mut values = Vec::with_capacity(chunk.len());
-            for (i, (task_id, case_id, kind, found)) in chunk.iter().enumerate() {
-                values.push(format!("({})", marks(self.engine, i * 5 + 1, 5)));
-                bind(&mut args, *task_id)?;
-                bind(&mut args, *case_id)?;
-                bind(&mut args, kind.clone())?;
-                bind(&mut args, i64::from(*found))?;
-                bind(&mut args, self.now)?;
-            }
-            let sql = format!(
-                "INSERT INTO inquiry_answers (task_id, case_id, kind, found, answered_at) VALUES {}",
-                values.join(", ")
-            );
-            sqlx::query_with(&sql, args).execute(&mut *self.tx).await?;
-        }
-        Ok(())
     }
 
     /// Writes the new state of many tasks: one `UPDATE … CASE id` per chunk. Only tasks not
