@@ -67,17 +67,18 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
 /// Sixteen more cities (豫01…豫17 but 焦作) with ten basic courts each.
 async fn province(app: &App) -> Result<(), Box<dyn std::error::Error>> {
-    let system = Actor::system(app);
     for city in (1..=17).filter(|c| *c != 8) {
         let code = format!("豫{city:02}");
         app.execute(
-            &system,
+            &Actor::system(app),
             Command::RegisterCourt {
                 code: CourtCode::parse(&code)?,
                 name: format!("第{city}中级人民法院"),
             },
         )
         .await?;
+        // The system sees the courts that existed when it was named: name it again.
+        let system = Actor::system(app);
         for basic in 1..=10 {
             app.execute(
                 &system,
