@@ -127,3 +127,67 @@ async fn demo_user_add_and_audit_verify() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn metrics_as_json_verified_and_bad_input_refused() {
+    for db in zhixing_store::testing::test_databases().await {
+        let url = db.url.clone();
+        let (code, out) = zhixing(&["demo", "--cases", "200", "--db", &url], None);
+        assert_eq!(code, 0, "{out}");
+        let year = chrono::Datelike::year(&chrono::Utc::now()) - 1;
+        let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
+        let child = Command::new(env!("CARGO_BIN_EXE_zhixing"))
+            .args([
+                "metrics", "--db", &url, "--court", "豫08", "--from", &from, "--to", &to, "--json",
+                "--verify",
+            ])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stderr).contains("逐案重算一致"));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["court"], "豫08");
+        assert_eq!(v["from"], from.as_str());
+        let closed = v["figures"]["closed"]["value"].as_f64().unwrap();
+        assert!(closed > 0.0, "{v}");
+        assert!(v["figures"]["closure_rate"]["definition"]
+            .as_str()
+            .unwrap()
+            .contains("结案数"));
+        assert_eq!(v["trend"].as_array().unwrap().len(), 12);
+        // The table form names the court and the figures.
+        let (code, out) = zhixing(&["metrics", "--db", &url, "--court", "豫0883"], None);
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains("结案率") && out.contains("孟州"), "{out}");
+        // Refusals.
+        let (code, out) = zhixing(
+            &[
+                "metrics", "--db", &url, "--court", "豫0883", "--from", &to, "--to", &from,
+            ],
+            None,
+        );
+        assert_ne!(code, 0);
+        assert!(out.contains("早于开始日"), "{out}");
+        let (code, out) = zhixing(&["metrics", "--db", &url, "--court", "豫9999"], None);
+        assert_ne!(code, 0);
+        assert!(out.contains("未找到法院"), "{out}");
+        let (code, out) = zhixing(
+            &[
+                "metrics", "--db", &url, "--court", "豫0883", "--from", &from,
+            ],
+            None,
+        );
+        assert_ne!(code, 0);
+        assert!(out.contains("同时给出"), "{out}");
+        db.cleanup().await;
+    }
+}
