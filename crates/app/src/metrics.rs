@@ -365,18 +365,26 @@ impl App {
         let cutoff = ms_of(p.old_cutoff(d.old_pending_months));
         let paid: Vec<String> = d.paid_modes.iter().map(|m| m.key().to_string()).collect();
         let s = &self.store;
-        let closed = s
-            .metric_closed(scope, group, start, end, &paid, d.deduct_suspension)
-            .await?;
-        let received = s.metric_received(scope, group, start, end).await?;
-        let filed_start = s.metric_filed_before(scope, group, start).await?;
-        let closed_start = s.metric_closed_before(scope, group, start, None).await?;
-        let filed_end = s.metric_filed_before(scope, group, end).await?;
-        let closed_end = s.metric_closed_before(scope, group, end, None).await?;
-        let filed_old = s.metric_filed_before(scope, group, cutoff).await?;
-        let closed_old = s
-            .metric_closed_before(scope, group, end, Some(cutoff))
-            .await?;
+        // Independent reads: the read pool answers them side by side.
+        let (
+            closed,
+            received,
+            filed_start,
+            closed_start,
+            filed_end,
+            closed_end,
+            filed_old,
+            closed_old,
+        ) = tokio::try_join!(
+            s.metric_closed(scope, group, start, end, &paid, d.deduct_suspension),
+            s.metric_received(scope, group, start, end),
+            s.metric_filed_before(scope, group, start),
+            s.metric_closed_before(scope, group, start, None),
+            s.metric_filed_before(scope, group, end),
+            s.metric_closed_before(scope, group, end, None),
+            s.metric_filed_before(scope, group, cutoff),
+            s.metric_closed_before(scope, group, end, Some(cutoff)),
+        )?;
         let mut by_unit: BTreeMap<i64, Tally> = BTreeMap::new();
         fn entry(m: &mut BTreeMap<i64, Tally>, u: i64) -> &mut Tally {
             m.entry(u).or_insert(Tally {
@@ -572,10 +580,21 @@ impl App {
         let today = beijing_date(zhixing_store::now_ms());
         let period = q.period.up_to(today);
         let previous = q.period.previous();
-        let now = self.tallies(&scope, MetricGroup::All, &period, &d).await?;
-        let before = self
-            .tallies(&scope, MetricGroup::All, &previous, &d)
-            .await?;
+        let single = scope.court_ids.len() == 1
+            && q.team_id.is_none()
+            && q.officer_id.is_none()
+            && q.campaign_id.is_none();
+        let (now, before, teams) = tokio::try_join!(
+            self.tallies(&scope, MetricGroup::All, &period, &d),
+            self.tallies(&scope, MetricGroup::All, &previous, &d),
+            async {
+                if single {
+                    self.team_assessment(&scope, &period, &d).await
+                } else {
+                    Ok(Vec::new())
+                }
+            }
+        )?;
         let t = now.by_unit.get(&0).copied().unwrap_or(Tally {
             old_pending: Some(0),
             ..Tally::default()
@@ -586,15 +605,6 @@ impl App {
             .map(|m| figure_view(t.figure(*m, &d), Some(tp.figure(*m, &d)), &d))
             .collect();
         let trend = trend_of(&period, &t, &now, &d);
-        let single = scope.court_ids.len() == 1
-            && q.team_id.is_none()
-            && q.officer_id.is_none()
-            && q.campaign_id.is_none();
-        let teams = if single {
-            self.team_assessment(&scope, &period, &d).await?
-        } else {
-            Vec::new()
-        };
         Ok(MetricsView {
             court_id: court.id,
             court_code: court.code.clone(),
@@ -731,16 +741,12 @@ impl App {
             }
             out
         };
-        let now = fold(
-            self.tallies(&scope, MetricGroup::Court, &now_p, &d)
-                .await?
-                .by_unit,
-        );
-        let before = fold(
-            self.tallies(&scope, MetricGroup::Court, &prev_p, &d)
-                .await?
-                .by_unit,
-        );
+        let (now, before) = tokio::try_join!(
+            self.tallies(&scope, MetricGroup::Court, &now_p, &d),
+            self.tallies(&scope, MetricGroup::Court, &prev_p, &d),
+        )?;
+        let now = fold(now.by_unit);
+        let before = fold(before.by_unit);
         let zero = Tally {
             old_pending: Some(0),
             ..Tally::default()
@@ -912,46 +918,64 @@ impl App {
             campaign_id: None,
             period: *period,
         };
-        let metrics = self.metrics_view(actor, &q).await?;
-        let d = &metrics.definitions;
-        let scope = self.scope_of(&q, d);
+        // Visibility is checked by `metrics_view`; the counts below only run beside it.
+        check_viewer(actor, court_id)?;
+        let d = self.metric_definitions(court_id).await?;
+        let scope = self.scope_of(&q, &d);
         let now = zhixing_store::now_ms();
         let today = beijing_date(now);
         let t0 = ms_of(today);
         let t1 = ms_of(today + chrono::Days::new(1));
+        let p = period.up_to(today);
         // Today's intake is every type of case the court files.
         let all_types = MetricScope {
             case_types: CaseType::ALL.iter().map(|t| t.key().to_string()).collect(),
             ..scope.clone()
         };
-        let intake_today = self
-            .store
-            .metric_received(&all_types, MetricGroup::All, t0, t1)
-            .await?
-            .iter()
-            .map(|r| r.received)
-            .sum();
-        let same_day_today = self
-            .store
-            .metric_same_day_inquiry(&all_types, t0, t1)
-            .await?;
-        let p = metrics.period;
-        let same_day_period = self
-            .store
-            .metric_same_day_inquiry(
-                &all_types,
-                ms_of(p.from),
-                ms_of(p.to + chrono::Days::new(1)),
-            )
-            .await?;
+        let s = &self.store;
+        // Independent reads, side by side on the read pool.
+        let (
+            metrics,
+            place,
+            received_today,
+            same_day_today,
+            same_day_period,
+            supervision,
+            (funds_cases, funds_held_fen),
+            open,
+            teams,
+        ) = tokio::try_join!(
+            self.metrics_view(actor, &q),
+            self.place_among_peers(court_id, period),
+            async {
+                Ok(s.metric_received(&all_types, MetricGroup::All, t0, t1)
+                    .await?)
+            },
+            async { Ok(s.metric_same_day_inquiry(&all_types, t0, t1).await?) },
+            async {
+                Ok(s.metric_same_day_inquiry(
+                    &all_types,
+                    ms_of(p.from),
+                    ms_of(p.to + chrono::Days::new(1)),
+                )
+                .await?)
+            },
+            async {
+                Ok(s.supervision_counts(
+                    &scope.court_ids,
+                    zhixing_store::supervision::GroupBy::Court,
+                )
+                .await?)
+            },
+            async { Ok(s.metric_funds_held(&scope.court_ids).await?) },
+            async { Ok(s.metric_open_by_team(&scope.court_ids).await?) },
+            async { Ok::<_, AppError>(s.teams(&scope.court_ids).await?) },
+        )?;
+        let intake_today = received_today.iter().map(|r| r.received).sum();
         let mut nodes_warning = 0;
         let mut nodes_overdue = 0;
         let mut locked = 0;
-        for r in self
-            .store
-            .supervision_counts(&scope.court_ids, zhixing_store::supervision::GroupBy::Court)
-            .await?
-        {
+        for r in supervision {
             match r.status.as_str() {
                 "warning" => nodes_warning += r.n,
                 "overdue" => nodes_overdue += r.n,
@@ -959,18 +983,8 @@ impl App {
                 _ => {}
             }
         }
-        let (funds_cases, funds_held_fen) = self.store.metric_funds_held(&scope.court_ids).await?;
-        let open: HashMap<i64, i64> = self
-            .store
-            .metric_open_by_team(&scope.court_ids)
-            .await?
-            .into_iter()
-            .map(|r| (r.unit, r.n))
-            .collect();
-        let team_loads = self
-            .store
-            .teams(&scope.court_ids)
-            .await?
+        let open: HashMap<i64, i64> = open.into_iter().map(|r| (r.unit, r.n)).collect();
+        let team_loads = teams
             .into_iter()
             .map(|t| TeamLoad {
                 open_cases: open.get(&t.id).copied().unwrap_or(0),
@@ -979,7 +993,6 @@ impl App {
                 team_name: t.name,
             })
             .collect();
-        let place = self.place_among_peers(court_id, period).await?;
         Ok(Dashboard {
             court_id,
             court_name: metrics.court_name.clone(),
