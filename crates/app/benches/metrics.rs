@@ -2,7 +2,9 @@
 //! years across a province's courts): one court's dashboard < 200 ms, a city's ranking for a
 //! quarter < 500 ms, any drill-down list's first page < 100 ms.
 //!
-//!   cargo bench -p zhixing-app --bench metrics -- [--cases N] [--db URL]
+//!   cargo bench -p zhixing-app --bench metrics -- [--cases N] [--db URL] [--existing]
+//!
+//! `--existing` times a database an earlier run with `--db` left, writing nothing.
 //!
 //! Not timed: the demo city (焦作 and its basic courts), sixteen more cities of ten basic
 //! courts each, and N cases written in bulk: filed evenly over the last three years, about
@@ -245,12 +247,15 @@ where
 async fn measure(url: &str, n: usize, full: bool) -> Result<(), Box<dyn std::error::Error>> {
     let app = App::open(url).await?;
     let t = Instant::now();
-    app.generate_demo(DemoOptions { cases: 0, seed: 11 }, |_| {})
-        .await?;
-    province(&app).await?;
     let now = zhixing_store::now_ms();
-    seed(&app, n, now).await?;
-    app.store.analyze().await?;
+    // `--existing`: time a database an earlier run with `--db` left (no new cases written).
+    if arg("--existing").is_none() && !std::env::args().any(|a| a == "--existing") {
+        app.generate_demo(DemoOptions { cases: 0, seed: 11 }, |_| {})
+            .await?;
+        province(&app).await?;
+        seed(&app, n, now).await?;
+        app.store.analyze().await?;
+    }
     let courts = app.court_tree().courts.len();
     println!(
         "  {n} cases in {courts} courts written (not timed): {:.1} s",

@@ -680,6 +680,19 @@ impl App {
         metric: Metric,
         period: &StatPeriod,
     ) -> AppResult<RankingView> {
+        self.ranking_of(actor, court_id, metric, period, true).await
+    }
+
+    /// The ranking, with the previous period's places only when `with_previous` (the
+    /// dashboard's place among peers needs today's alone).
+    async fn ranking_of(
+        &self,
+        actor: &Actor,
+        court_id: i64,
+        metric: Metric,
+        period: &StatPeriod,
+        with_previous: bool,
+    ) -> AppResult<RankingView> {
         let court = self
             .with_courts(|t| t.get(court_id).cloned())
             .ok_or(AppError::NotFound)?;
@@ -743,7 +756,17 @@ impl App {
         };
         let (now, before) = tokio::try_join!(
             self.tallies(&scope, MetricGroup::Court, &now_p, &d),
-            self.tallies(&scope, MetricGroup::Court, &prev_p, &d),
+            async {
+                if with_previous {
+                    self.tallies(&scope, MetricGroup::Court, &prev_p, &d).await
+                } else {
+                    Ok(Tallies {
+                        by_unit: BTreeMap::new(),
+                        closed_days: Vec::new(),
+                        received_days: Vec::new(),
+                    })
+                }
+            },
         )?;
         let now = fold(now.by_unit);
         let before = fold(before.by_unit);
@@ -1025,7 +1048,7 @@ impl App {
         };
         let system = Actor::system(self);
         let view = self
-            .ranking(&system, parent, Metric::ClosureRate, period)
+            .ranking_of(&system, parent, Metric::ClosureRate, period, false)
             .await?;
         Ok(view
             .rows
