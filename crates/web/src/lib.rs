@@ -20,6 +20,8 @@ pub mod funds;
 pub mod i18n;
 pub mod intake;
 pub mod measures;
+pub mod metric_settings;
+pub mod metrics;
 pub mod node_admin;
 pub mod pages;
 pub mod roster;
@@ -64,6 +66,8 @@ pub fn router(app: App) -> Router {
         .merge(disposal::routes())
         .merge(closing::routes())
         .merge(dormant::routes())
+        .merge(metric_settings::routes())
+        .merge(metrics::routes())
         .merge(funds::routes())
         .merge(asset_control::routes())
         .nest("/api/v1", api::routes())
