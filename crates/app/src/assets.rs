@@ -1531,6 +1531,11 @@ pub fn nothing_found(answers: &[InquiryAnswerRow]) -> HashSet<(i64, String)> {
 /// then the applicants' SMS left in the outbox are sent and the measures whose term ended
 /// are marked expired. At start, 终本 cases closed before the library existed are entered.
 pub async fn run_inquiry_loop(app: App, every: std::time::Duration) {
+    match app.backfill_closing_facts().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(cases = n, "closing facts recorded for cases closed earlier"),
+        Err(e) => tracing::warn!(error = %e, "recording earlier cases' closing facts failed"),
+    }
     match app.enter_unlisted_dormant(zhixing_store::now_ms()).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(cases = n, "entered closed dormant cases in the library"),

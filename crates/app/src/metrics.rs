@@ -458,7 +458,7 @@ impl App {
                 claim: Fen(r.claim_fen),
                 recovered: Fen(r.recovered_fen),
                 suspended_days: r.suspended_days,
-                in_time: r.closed_in_time != 0,
+                in_time: r.closed_in_time.unwrap_or(0) != 0,
             });
         }
         Ok(per
@@ -1056,6 +1056,27 @@ impl App {
             .find(|r| r.court_id == court_id)
             .and_then(|r| r.rank)
             .map(|r| (r, view.rows.len(), view.court_name.clone())))
+    }
+
+    /// Records the closing facts of cases closed before they were kept (migration 0020), from
+    /// their nodes, in batches; `serve` runs it once at start. Returns how many it recorded.
+    pub async fn backfill_closing_facts(&self) -> AppResult<usize> {
+        let mut done = 0;
+        loop {
+            let rows = self.store.cases_missing_closing_facts(500).await?;
+            if rows.is_empty() {
+                return Ok(done);
+            }
+            let mut facts = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let nodes = self.store.case_nodes(r.id).await?;
+                facts.push(closing_facts_of(r.id, r.filed_at, r.closed_at, &nodes)?);
+            }
+            let mut tx = self.store.begin_write().await?;
+            tx.set_closing_facts(&facts).await?;
+            tx.commit().await?;
+            done += rows.len();
+        }
     }
 
     /// Campaigns of the courts the actor can see.

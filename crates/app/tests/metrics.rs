@@ -178,6 +178,15 @@ async fn hand_made_cases_give_the_figures_worked_by_hand() {
                 late_list.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
                 vec![b]
             );
+            // A case closed before the facts were kept (an upgraded database): recorded again
+            // from its nodes at start, the same as when it closed.
+            app.store.forget_closing_facts_for_test(a).await.unwrap();
+            let v = app.metrics_view(&chief, &query(mz, p)).await.unwrap();
+            assert_eq!(v.figure("within_limit_rate").unwrap().display_zh, "0.00%");
+            assert_eq!(app.backfill_closing_facts().await.unwrap(), 1, "{engine}");
+            assert_eq!(app.backfill_closing_facts().await.unwrap(), 0);
+            let v = app.metrics_view(&chief, &query(mz, p)).await.unwrap();
+            assert_eq!(v.figure("within_limit_rate").unwrap().display_zh, "50.00%");
             let received = app
                 .metric_cases(&chief, &query(mz, p), "received", 1)
                 .await

@@ -1,8 +1,12 @@
 -- Quality metrics (issue 7). A case records, when it closes, what the metrics need from its
 -- conclusion node: the days it was suspended and whether it closed within its limit
--- (`metrics::closing_facts`). Everything else is read from the case itself.
+-- (`metrics::closing_facts`). Everything else is read from the case itself. `closed_in_time`
+-- is NULL for a closed case whose facts are not recorded yet (closed before this migration):
+-- `serve` fills them in from the nodes (`backfill_closing_facts`), found by the index below.
 ALTER TABLE cases ADD COLUMN suspended_days BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE cases ADD COLUMN closed_in_time BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN closed_in_time BIGINT;
+CREATE INDEX cases_closing_facts_missing ON cases (id)
+    WHERE closed_at IS NOT NULL AND closed_in_time IS NULL;
 
 -- Cases closed in a period, by court and type. With filed_at in the key, "closed before X and
 -- filed before Y" (pending and old-case counts) is answered from the index alone.

@@ -101,9 +101,18 @@ pub struct CaseFactsRow {
     pub claim_fen: i64,
     pub recovered_fen: i64,
     pub suspended_days: i64,
-    pub closed_in_time: i64,
+    /// NULL until recorded (counted as not within the limit, as the aggregates do).
+    pub closed_in_time: Option<i64>,
     pub filed_at: i64,
     pub closed_at: Option<i64>,
+}
+
+/// A closed case whose closing facts are not recorded yet.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MissingFactsRow {
+    pub id: i64,
+    pub filed_at: i64,
+    pub closed_at: i64,
 }
 
 /// The closing facts of one case (`metrics::closing_facts`).
@@ -284,7 +293,10 @@ fn drill_where(
             )
         }
         DrillSet::ClosedInTime => (format!("{closed} AND c.closed_in_time = 1"), BY_CLOSING),
-        DrillSet::ClosedLate => (format!("{closed} AND c.closed_in_time = 0"), BY_CLOSING),
+        DrillSet::ClosedLate => (
+            format!("{closed} AND COALESCE(c.closed_in_time, 0) = 0"),
+            BY_CLOSING,
+        ),
         DrillSet::PendingAt => (
             format!("c.filed_at < {from} AND (c.closed_at IS NULL OR c.closed_at >= {from})"),
             "c.filed_at, c.id",
@@ -334,7 +346,7 @@ impl Store {
              CAST(SUM(CASE WHEN c.closing_mode = 'completed' THEN 1 ELSE 0 END) AS BIGINT) AS completed, \
              CAST(SUM(CASE WHEN c.closing_mode = 'dormant' THEN 1 ELSE 0 END) AS BIGINT) AS dormant, \
              CAST(SUM(CASE WHEN c.closing_mode = 'completed' OR ({paid}) THEN 1 ELSE 0 END) AS BIGINT) AS delivered, \
-             CAST(SUM(c.closed_in_time) AS BIGINT) AS in_time, \
+             CAST(SUM(COALESCE(c.closed_in_time, 0)) AS BIGINT) AS in_time, \
              CAST(SUM({day} - {filed}{suspended}) AS BIGINT) AS days, \
              CAST(SUM(c.claim_fen) AS BIGINT) AS claim_fen, \
              CAST(SUM(c.recovered_fen) AS BIGINT) AS recovered_fen \
@@ -427,6 +439,21 @@ impl Store {
         Ok(sqlx::query_as_with(&sql, p.args)
             .fetch_all(&self.read)
             .await?)
+    }
+
+    /// Closed cases whose closing facts are not recorded yet (closed before migration 0020),
+    /// by the partial index `cases_closing_facts_missing`.
+    pub async fn cases_missing_closing_facts(
+        &self,
+        limit: i64,
+    ) -> StoreResult<Vec<MissingFactsRow>> {
+        Ok(sqlx::query_as(
+            "SELECT id, filed_at, closed_at FROM cases \
+             WHERE closed_at IS NOT NULL AND closed_in_time IS NULL ORDER BY id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?)
     }
 
     /// Every case of the scope with what the metrics read: the full recomputation's input

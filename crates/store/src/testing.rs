@@ -116,4 +116,13 @@ impl crate::db::Store {
             .await?;
         Ok(())
     }
+
+    /// Forgets a closed case's closing facts, as for a case closed before migration 0020.
+    pub async fn forget_closing_facts_for_test(&self, case_id: i64) -> crate::db::StoreResult<()> {
+        sqlx::query("UPDATE cases SET closed_in_time = NULL, suspended_days = 0 WHERE id = $1")
+            .bind(case_id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
 }
