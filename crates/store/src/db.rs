@@ -125,6 +125,9 @@ async fn sqlite_pragmas(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Erro
     conn.execute("PRAGMA busy_timeout = 10000").await?;
     conn.execute("PRAGMA cache_size = -65536").await?;
     conn.execute("PRAGMA temp_store = MEMORY").await?;
+    // Reads of large index ranges (the command centre's figures) map the file instead of
+    // copying each page through a system call; the OS page cache is shared by all connections.
+    conn.execute("PRAGMA mmap_size = 1073741824").await?;
     Ok(())
 }
 

@@ -1,11 +1,15 @@
 //! Quality metrics' aggregates (issue 7) and campaigns (专项行动).
 //!
-//! Figures are never stored: each is added up when asked, from index ranges only.
-//! - closed in a period: `cases_metric_closed` (court, type, closed_at, filed_at), grouped by
-//!   unit and Beijing day, with the closing facts a case records when it closes;
-//! - received in a period: `cases_court_type` (court, type, filed_at);
-//! - pending at an instant is "filed before it" minus "closed before it", two counts that read
-//!   the two indexes alone (a case closes after it is filed), and so is the old-case count.
+//! Figures are never stored: each is added up when asked, from index ranges only, and each
+//! index carries every column its figures add up or group by (migration 0022), so no figure
+//! looks up a case's table row:
+//! - closed in a period: `cases_metric_closed` (court, type, closed_at, filed_at, then the
+//!   closing facts, team and officer), grouped by unit and Beijing day;
+//! - received in a period: `cases_court_type` (court, type, filed_at, team, officer);
+//! - pending at an instant X is "open now" less "filed since X" plus "closed since X": the open
+//!   cases (`cases_metric_open`) and the receipts and closings since X, so the work follows
+//!   the open cases and the time since X, not the whole history; the old-case count is the open
+//!   cases filed before the cutoff plus those closed since X that were.
 //!
 //! Times are UTC milliseconds; a Beijing day is `(ms + 8 h) / 1 day`, integer division on both
 //! engines.
@@ -85,6 +89,26 @@ pub struct ReceivedDayRow {
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct UnitCountRow {
+    pub unit: i64,
+    pub n: i64,
+}
+
+/// A count `metric_counts` takes per unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountProbe {
+    /// Cases open now (filed before the bound, when given).
+    Open { filed_before_ms: Option<i64> },
+    /// Cases closed at or after `from_ms` (filed before the bound, when given).
+    ClosedSince {
+        from_ms: i64,
+        filed_before_ms: Option<i64>,
+    },
+}
+
+/// One unit's count for the probe at index `probe`.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ProbeCountRow {
+    pub probe: i64,
     pub unit: i64,
     pub n: i64,
 }
@@ -253,6 +277,18 @@ fn day_of(col: &str) -> String {
     format!("(({col} + {BEIJING_OFFSET_MS}) / {DAY_MS})")
 }
 
+/// "Actually enforced" (`Definitions::delivered`): completed, or closed in one of the paid
+/// modes with money recovered. The one SQL form of the rule, for the figure and its list.
+fn delivered_sql(paid_modes: &[String], p: &mut Params) -> StoreResult<String> {
+    if paid_modes.is_empty() {
+        return Ok("c.closing_mode = 'completed'".to_string());
+    }
+    Ok(format!(
+        "(c.closing_mode = 'completed' OR (c.closing_mode IN ({}) AND c.recovered_fen > 0))",
+        p.texts(paid_modes)?
+    ))
+}
+
 /// The condition and order of a drill-down list.
 fn drill_where(
     s: &MetricScope,
@@ -278,20 +314,10 @@ fn drill_where(
             format!("{closed} AND c.closing_mode = 'dormant'"),
             BY_CLOSING,
         ),
-        DrillSet::ClosedDelivered => {
-            let paid = if q.paid_modes.is_empty() {
-                "0 = 1".to_string()
-            } else {
-                format!(
-                    "c.closing_mode IN ({}) AND c.recovered_fen > 0",
-                    p.texts(&q.paid_modes)?
-                )
-            };
-            (
-                format!("{closed} AND (c.closing_mode = 'completed' OR ({paid}))"),
-                BY_CLOSING,
-            )
-        }
+        DrillSet::ClosedDelivered => (
+            format!("{closed} AND {}", delivered_sql(&q.paid_modes, p)?),
+            BY_CLOSING,
+        ),
         DrillSet::ClosedInTime => (format!("{closed} AND c.closed_in_time = 1"), BY_CLOSING),
         DrillSet::ClosedLate => (
             format!("{closed} AND COALESCE(c.closed_in_time, 0) = 0"),
@@ -328,14 +354,7 @@ impl Store {
         let scope = scope_sql(s, &mut p)?;
         let from = p.int(from_ms)?;
         let to = p.int(to_ms)?;
-        let paid = if paid_modes.is_empty() {
-            "0 = 1".to_string()
-        } else {
-            format!(
-                "c.closing_mode IN ({}) AND c.recovered_fen > 0",
-                p.texts(paid_modes)?
-            )
-        };
+        let delivered = delivered_sql(paid_modes, &mut p)?;
         let suspended = if deduct_suspension {
             " - c.suspended_days"
         } else {
@@ -345,7 +364,7 @@ impl Store {
             "SELECT {unit} AS unit, {day} AS day, COUNT(*) AS closed, \
              CAST(SUM(CASE WHEN c.closing_mode = 'completed' THEN 1 ELSE 0 END) AS BIGINT) AS completed, \
              CAST(SUM(CASE WHEN c.closing_mode = 'dormant' THEN 1 ELSE 0 END) AS BIGINT) AS dormant, \
-             CAST(SUM(CASE WHEN c.closing_mode = 'completed' OR ({paid}) THEN 1 ELSE 0 END) AS BIGINT) AS delivered, \
+             CAST(SUM(CASE WHEN {delivered} THEN 1 ELSE 0 END) AS BIGINT) AS delivered, \
              CAST(SUM(COALESCE(c.closed_in_time, 0)) AS BIGINT) AS in_time, \
              CAST(SUM({day} - {filed}{suspended}) AS BIGINT) AS days, \
              CAST(SUM(c.claim_fen) AS BIGINT) AS claim_fen, \
@@ -390,53 +409,45 @@ impl Store {
             .await?)
     }
 
-    /// Cases filed before `at_ms`, per unit.
-    pub async fn metric_filed_before(
+    /// One count per unit for each probe, in one statement (a `UNION ALL` of index ranges:
+    /// open cases from `cases_metric_open`, later closings from `cases_metric_closed`).
+    pub async fn metric_counts(
         &self,
         s: &MetricScope,
         group: MetricGroup,
-        at_ms: i64,
-    ) -> StoreResult<Vec<UnitCountRow>> {
-        if empty(s) {
+        probes: &[CountProbe],
+    ) -> StoreResult<Vec<ProbeCountRow>> {
+        if empty(s) || probes.is_empty() {
             return Ok(Vec::new());
         }
         let mut p = Params::new();
-        let scope = scope_sql(s, &mut p)?;
-        let at = p.int(at_ms)?;
-        let sql = format!(
-            "SELECT {unit} AS unit, COUNT(*) AS n FROM cases c WHERE {scope} AND c.filed_at < {at}{grouping}",
-            unit = group.expr(),
-            grouping = group.group_by(None),
-        );
-        Ok(sqlx::query_as_with(&sql, p.args)
-            .fetch_all(&self.read)
-            .await?)
-    }
-
-    /// Cases closed before `at_ms` (and, when given, filed before `filed_before_ms`), per unit.
-    pub async fn metric_closed_before(
-        &self,
-        s: &MetricScope,
-        group: MetricGroup,
-        at_ms: i64,
-        filed_before_ms: Option<i64>,
-    ) -> StoreResult<Vec<UnitCountRow>> {
-        if empty(s) {
-            return Ok(Vec::new());
+        let mut parts = Vec::with_capacity(probes.len());
+        for (i, probe) in probes.iter().enumerate() {
+            let scope = scope_sql(s, &mut p)?;
+            let (cond, filed_before) = match *probe {
+                CountProbe::Open { filed_before_ms } => {
+                    ("c.closed_at IS NULL".to_string(), filed_before_ms)
+                }
+                CountProbe::ClosedSince {
+                    from_ms,
+                    filed_before_ms,
+                } => (
+                    format!("c.closed_at >= {}", p.int(from_ms)?),
+                    filed_before_ms,
+                ),
+            };
+            let filed = match filed_before {
+                Some(ms) => format!(" AND c.filed_at < {}", p.int(ms)?),
+                None => String::new(),
+            };
+            parts.push(format!(
+                "SELECT CAST({i} AS BIGINT) AS probe, {unit} AS unit, COUNT(*) AS n FROM cases c \
+                 WHERE {scope} AND {cond}{filed}{grouping}",
+                unit = group.expr(),
+                grouping = group.group_by(None),
+            ));
         }
-        let mut p = Params::new();
-        let scope = scope_sql(s, &mut p)?;
-        let at = p.int(at_ms)?;
-        let filed = match filed_before_ms {
-            Some(ms) => format!(" AND c.filed_at < {}", p.int(ms)?),
-            None => String::new(),
-        };
-        let sql = format!(
-            "SELECT {unit} AS unit, COUNT(*) AS n FROM cases c WHERE {scope} AND c.closed_at < {at}{filed}{grouping}",
-            unit = group.expr(),
-            grouping = group.group_by(None),
-        );
-        Ok(sqlx::query_as_with(&sql, p.args)
+        Ok(sqlx::query_as_with(&parts.join(" UNION ALL "), p.args)
             .fetch_all(&self.read)
             .await?)
     }

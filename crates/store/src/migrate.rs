@@ -163,6 +163,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 22,
+        name: "metric_indexes",
+        common: include_str!("../migrations/0022_metric_indexes.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn dialect(sql: &str, engine: Engine) -> String {
@@ -214,6 +221,7 @@ pub(crate) async fn run(store: &Store) -> StoreResult<()> {
     let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
         .fetch_all(pool)
         .await?;
+    let mut changed = false;
     for m in MIGRATIONS {
         let (version, name) = (&m.version, &m.name);
         if applied.contains(version) {
@@ -238,7 +246,21 @@ pub(crate) async fn run(store: &Store) -> StoreResult<()> {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        changed = true;
         tracing::info!(version, name, "applied migration");
+    }
+    // A database analysed before (SQLite keeps statistics only when asked) is analysed again
+    // after new indexes, or the planner weighs them without statistics against old ones that
+    // have them and may pick the wrong one. PostgreSQL's autovacuum does this by itself.
+    if changed && store.engine() == Engine::Sqlite {
+        let analysed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'",
+        )
+        .fetch_one(pool)
+        .await?;
+        if analysed > 0 {
+            pool.execute("ANALYZE").await?;
+        }
     }
     Ok(())
 }
