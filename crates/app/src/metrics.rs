@@ -21,17 +21,18 @@ use zhixing_domain::money::Fen;
 use zhixing_domain::role::Role;
 use zhixing_domain::team::TeamKind;
 use zhixing_store::metrics::{
-    CampaignRow, ClosedDayRow, ClosingFacts, DrillQuery, DrillSet, MetricGroup, MetricScope,
-    NewCampaign, BEIJING_OFFSET_MS, DAY_MS,
+    CampaignRow, ClosedDayRow, ClosingFacts, CountProbe, DrillQuery, DrillSet, MetricGroup,
+    MetricScope, NewCampaign, BEIJING_OFFSET_MS, DAY_MS,
 };
 use zhixing_store::nodes::NodeRow;
-use zhixing_store::rows::CaseListRow;
+use zhixing_store::rows::{CaseListRow, TeamRow};
 use zhixing_store::WriteTx;
 
 use crate::actor::Actor;
 use crate::commands::{case_event, court_event, Command, Outcome};
 use crate::error::{AppError, AppResult};
 use crate::nodes::beijing_date;
+use crate::views::Named;
 use crate::App;
 
 /// The court setting that holds a court's metric definitions (`Definitions::from_json`).
@@ -268,6 +269,8 @@ pub struct Dashboard {
 pub struct TeamLoad {
     pub team_id: i64,
     pub team_name: String,
+    /// The team kind's key (fast, ordinary, special), "" when unknown.
+    pub kind: &'static str,
     pub kind_name_zh: &'static str,
     pub open_cases: i64,
 }
@@ -314,8 +317,13 @@ fn campaign_view(app: &App, r: CampaignRow) -> CampaignView {
 /// Midnight starting a Beijing date, in UTC ms (the store's day arithmetic assumes the fixed
 /// +8 h offset, which Asia/Shanghai has kept since 1991).
 fn ms_of(d: NaiveDate) -> i64 {
+    day_number(d) * DAY_MS - BEIJING_OFFSET_MS
+}
+
+/// A Beijing date's day number (days since 1970-01-01), as the store groups by.
+fn day_number(d: NaiveDate) -> i64 {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    (d - epoch).num_days() * DAY_MS - BEIJING_OFFSET_MS
+    (d - epoch).num_days()
 }
 
 /// The Beijing date of a day number from the store.
@@ -336,6 +344,7 @@ fn add_closed(t: &mut Tally, r: &ClosedDayRow) {
 
 /// Tallies of each unit over a period, plus each unit's closings and receipts by day (the
 /// trend's input).
+#[derive(Default)]
 struct Tallies {
     by_unit: BTreeMap<i64, Tally>,
     closed_days: Vec<ClosedDayRow>,
@@ -351,81 +360,121 @@ impl App {
         }
     }
 
-    /// The indexed aggregates of a scope over a period, per unit: seven queries, none of them
-    /// a loop over cases.
+    /// The tallies of a scope per unit for each of `periods`, from one reading of three
+    /// statements: closings and receipts by unit and day since the earliest start, and the
+    /// counts of open cases (and of later closings) that the pending and old-case counts
+    /// follow from. Pending at X = open now − filed since X + closed since X, exactly, so the
+    /// work follows the open cases and the time since the earliest start, never the history.
     async fn tallies(
         &self,
         scope: &MetricScope,
         group: MetricGroup,
-        p: &StatPeriod,
+        periods: &[StatPeriod],
         d: &Definitions,
-    ) -> AppResult<Tallies> {
-        let start = ms_of(p.from);
-        let end = ms_of(p.to + chrono::Days::new(1));
-        let cutoff = ms_of(p.old_cutoff(d.old_pending_months));
+    ) -> AppResult<Vec<Tallies>> {
+        let Some(since) = periods.iter().map(|p| p.from).min() else {
+            return Ok(Vec::new());
+        };
+        let now = zhixing_store::now_ms();
         let paid: Vec<String> = d.paid_modes.iter().map(|m| m.key().to_string()).collect();
+        // Probe 0: open now. Then per period: open and filed before its cutoff, and (for a
+        // period already over) closed since its end and filed before its cutoff.
+        let mut probes = vec![CountProbe::Open {
+            filed_before_ms: None,
+        }];
+        let mut probe_of: Vec<(usize, Option<usize>)> = Vec::with_capacity(periods.len());
+        for p in periods {
+            let end = ms_of(p.to + chrono::Days::new(1));
+            let cutoff = Some(ms_of(p.old_cutoff(d.old_pending_months)));
+            probes.push(CountProbe::Open {
+                filed_before_ms: cutoff,
+            });
+            let open_old = probes.len() - 1;
+            let closed_old = (end <= now).then(|| {
+                probes.push(CountProbe::ClosedSince {
+                    from_ms: end,
+                    filed_before_ms: cutoff,
+                });
+                probes.len() - 1
+            });
+            probe_of.push((open_old, closed_old));
+        }
         let s = &self.store;
-        // Independent reads: the read pool answers them side by side.
-        let (
-            closed,
-            received,
-            filed_start,
-            closed_start,
-            filed_end,
-            closed_end,
-            filed_old,
-            closed_old,
-        ) = tokio::try_join!(
-            s.metric_closed(scope, group, start, end, &paid, d.deduct_suspension),
-            s.metric_received(scope, group, start, end),
-            s.metric_filed_before(scope, group, start),
-            s.metric_closed_before(scope, group, start, None),
-            s.metric_filed_before(scope, group, end),
-            s.metric_closed_before(scope, group, end, None),
-            s.metric_filed_before(scope, group, cutoff),
-            s.metric_closed_before(scope, group, end, Some(cutoff)),
+        let (closed, received, counts) = tokio::try_join!(
+            s.metric_closed(
+                scope,
+                group,
+                ms_of(since),
+                i64::MAX,
+                &paid,
+                d.deduct_suspension
+            ),
+            s.metric_received(scope, group, ms_of(since), i64::MAX),
+            s.metric_counts(scope, group, &probes),
         )?;
-        let mut by_unit: BTreeMap<i64, Tally> = BTreeMap::new();
-        fn entry(m: &mut BTreeMap<i64, Tally>, u: i64) -> &mut Tally {
-            m.entry(u).or_insert(Tally {
-                old_pending: Some(0),
-                ..Tally::default()
-            })
+        let count = |probe: usize| -> HashMap<i64, i64> {
+            counts
+                .iter()
+                .filter(|r| r.probe == probe as i64)
+                .map(|r| (r.unit, r.n))
+                .collect()
+        };
+        let open = count(0);
+        let mut out = Vec::with_capacity(periods.len());
+        for (p, (open_old, closed_old)) in periods.iter().zip(probe_of) {
+            let (from_day, end_day) = (day_number(p.from), day_number(p.to) + 1);
+            let mut by_unit: BTreeMap<i64, Tally> = BTreeMap::new();
+            fn entry(m: &mut BTreeMap<i64, Tally>, u: i64) -> &mut Tally {
+                m.entry(u).or_insert(Tally {
+                    old_pending: Some(0),
+                    ..Tally::default()
+                })
+            }
+            for (unit, n) in &open {
+                let t = entry(&mut by_unit, *unit);
+                t.pending_at_start += n;
+                t.pending_at_end += n;
+            }
+            let mut closed_days = Vec::new();
+            for r in &closed {
+                if r.day < from_day {
+                    continue;
+                }
+                let t = entry(&mut by_unit, r.unit);
+                t.pending_at_start += r.closed;
+                if r.day < end_day {
+                    add_closed(t, r);
+                    closed_days.push(r.clone());
+                } else {
+                    t.pending_at_end += r.closed;
+                }
+            }
+            let mut received_days = Vec::new();
+            for r in &received {
+                if r.day < from_day {
+                    continue;
+                }
+                let t = entry(&mut by_unit, r.unit);
+                t.pending_at_start -= r.received;
+                if r.day < end_day {
+                    t.received += r.received;
+                    received_days.push((r.unit, r.day, r.received));
+                } else {
+                    t.pending_at_end -= r.received;
+                }
+            }
+            let old = [Some(open_old), closed_old];
+            for (unit, n) in old.into_iter().flatten().flat_map(count) {
+                let t = entry(&mut by_unit, unit);
+                t.old_pending = t.old_pending.map(|o| o + n);
+            }
+            out.push(Tallies {
+                by_unit,
+                closed_days,
+                received_days,
+            });
         }
-        for r in &closed {
-            add_closed(entry(&mut by_unit, r.unit), r);
-        }
-        for r in &received {
-            entry(&mut by_unit, r.unit).received += r.received;
-        }
-        for r in filed_start {
-            entry(&mut by_unit, r.unit).pending_at_start += r.n;
-        }
-        for r in closed_start {
-            entry(&mut by_unit, r.unit).pending_at_start -= r.n;
-        }
-        for r in filed_end {
-            entry(&mut by_unit, r.unit).pending_at_end += r.n;
-        }
-        for r in closed_end {
-            entry(&mut by_unit, r.unit).pending_at_end -= r.n;
-        }
-        for r in filed_old {
-            let t = entry(&mut by_unit, r.unit);
-            t.old_pending = t.old_pending.map(|n| n + r.n);
-        }
-        for r in closed_old {
-            let t = entry(&mut by_unit, r.unit);
-            t.old_pending = t.old_pending.map(|n| n - r.n);
-        }
-        Ok(Tallies {
-            by_unit,
-            closed_days: closed,
-            received_days: received
-                .into_iter()
-                .map(|r| (r.unit, r.day, r.received))
-                .collect(),
-        })
+        Ok(out)
     }
 
     /// The full recomputation: every case of the scope read and tallied in Rust by
@@ -473,25 +522,66 @@ impl App {
             .collect())
     }
 
+    /// The teams and the case-handling staff (officers, judges, team leaders) of one court,
+    /// by name: the units a court's figures can be narrowed to.
+    pub async fn metric_units(
+        &self,
+        actor: &Actor,
+        court_id: i64,
+    ) -> AppResult<(Vec<Named>, Vec<Named>)> {
+        check_viewer(actor, court_id)?;
+        let court = [court_id];
+        let (teams, users) =
+            tokio::try_join!(self.store.teams(&court), self.store.users_of_courts(&court))?;
+        let teams = teams
+            .into_iter()
+            .map(|t| Named {
+                id: t.id,
+                name: t.name,
+            })
+            .collect();
+        let officers = users
+            .into_iter()
+            .filter(|u| matches!(u.role.as_str(), "officer" | "judge" | "team_leader"))
+            .map(|u| Named {
+                id: u.id,
+                name: u.display_name,
+            })
+            .collect();
+        Ok((teams, officers))
+    }
+
     /// The same tallies from the indexed aggregates (what every page reads).
     pub async fn aggregate_tallies(
         &self,
         q: &MetricsQuery,
         group: MetricGroup,
     ) -> AppResult<BTreeMap<i64, Tally>> {
+        let mut all = self
+            .aggregate_tallies_over(q, group, std::slice::from_ref(&q.period))
+            .await?;
+        Ok(all.pop().unwrap_or_default())
+    }
+
+    /// The aggregates of several periods from one reading (as the pages read a period and the
+    /// one before it), units with nothing to count left out as the recomputation leaves them.
+    pub async fn aggregate_tallies_over(
+        &self,
+        q: &MetricsQuery,
+        group: MetricGroup,
+        periods: &[StatPeriod],
+    ) -> AppResult<Vec<BTreeMap<i64, Tally>>> {
         let d = self.metric_definitions(q.court_id).await?;
         let scope = self.scope_of(q, &d);
+        let zero = Tally {
+            old_pending: Some(0),
+            ..Tally::default()
+        };
         Ok(self
-            .tallies(&scope, group, &q.period, &d)
+            .tallies(&scope, group, periods, &d)
             .await?
-            .by_unit
             .into_iter()
-            .filter(|(_, t)| {
-                *t != Tally {
-                    old_pending: Some(0),
-                    ..Tally::default()
-                }
-            })
+            .map(|t| t.by_unit.into_iter().filter(|(_, t)| *t != zero).collect())
             .collect())
     }
 
@@ -584,22 +674,41 @@ impl App {
             && q.team_id.is_none()
             && q.officer_id.is_none()
             && q.campaign_id.is_none();
-        let (now, before, teams) = tokio::try_join!(
-            self.tallies(&scope, MetricGroup::All, &period, &d),
-            self.tallies(&scope, MetricGroup::All, &previous, &d),
-            async {
+        // One reading for both periods; a single court's is by team (the teams' assessment),
+        // and the whole is the sum of its units (every case has one unit, team 0 for none).
+        let group = if single {
+            MetricGroup::Team
+        } else {
+            MetricGroup::All
+        };
+        let both_periods = [period, previous];
+        let (mut both, team_rows) =
+            tokio::try_join!(self.tallies(&scope, group, &both_periods, &d), async {
                 if single {
-                    self.team_assessment(&scope, &period, &d).await
+                    Ok(self.store.teams(&scope.court_ids).await?)
                 } else {
-                    Ok(Vec::new())
+                    Ok::<_, AppError>(Vec::new())
                 }
+            })?;
+        let before = both.pop().unwrap_or_default();
+        let now = both.pop().unwrap_or_default();
+        let whole = |t: &Tallies| {
+            let mut sum = Tally {
+                old_pending: Some(0),
+                ..Tally::default()
+            };
+            for u in t.by_unit.values() {
+                sum.add(u);
             }
-        )?;
-        let t = now.by_unit.get(&0).copied().unwrap_or(Tally {
-            old_pending: Some(0),
-            ..Tally::default()
-        });
-        let tp = before.by_unit.get(&0).copied().unwrap_or_default();
+            sum
+        };
+        let t = whole(&now);
+        let tp = whole(&before);
+        let teams = if single {
+            team_assessment(&team_rows, &now.by_unit, &d)
+        } else {
+            Vec::new()
+        };
         let figures = Metric::ALL
             .iter()
             .map(|m| figure_view(t.figure(*m, &d), Some(tp.figure(*m, &d)), &d))
@@ -626,49 +735,6 @@ impl App {
             tally: t,
             definitions: d,
         })
-    }
-
-    async fn team_assessment(
-        &self,
-        scope: &MetricScope,
-        p: &StatPeriod,
-        d: &Definitions,
-    ) -> AppResult<Vec<TeamAssessment>> {
-        let teams = self.store.teams(&scope.court_ids).await?;
-        let by_team = self.tallies(scope, MetricGroup::Team, p, d).await?.by_unit;
-        let mut out: Vec<TeamAssessment> = Vec::new();
-        let mut kinds: BTreeMap<&'static str, Vec<usize>> = BTreeMap::new();
-        let mut firsts: Vec<Figure> = Vec::new();
-        for team in &teams {
-            let Ok(kind) = TeamKind::from_key(&team.kind) else {
-                continue;
-            };
-            let t = by_team.get(&team.id).copied().unwrap_or_default();
-            let metrics = d.assessed_on(kind);
-            let figures: Vec<FigureView> = metrics
-                .iter()
-                .map(|m| figure_view(t.figure(*m, d), None, d))
-                .collect();
-            kinds.entry(kind.key()).or_default().push(out.len());
-            firsts.push(t.figure(metrics[0], d));
-            out.push(TeamAssessment {
-                team_id: team.id,
-                team_name: team.name.clone(),
-                kind: kind.key(),
-                kind_name_zh: kind.name_zh(),
-                figures,
-                rank: None,
-                of: 0,
-            });
-        }
-        for idx in kinds.values() {
-            let figs: Vec<Figure> = idx.iter().map(|i| firsts[*i]).collect();
-            for (i, r) in idx.iter().zip(rules::rank(&figs)) {
-                out[*i].rank = r;
-                out[*i].of = idx.len();
-            }
-        }
-        Ok(out)
     }
 
     /// The courts directly below `court_id` (each with its own courts below), ranked on
@@ -754,20 +820,17 @@ impl App {
             }
             out
         };
-        let (now, before) = tokio::try_join!(
-            self.tallies(&scope, MetricGroup::Court, &now_p, &d),
-            async {
-                if with_previous {
-                    self.tallies(&scope, MetricGroup::Court, &prev_p, &d).await
-                } else {
-                    Ok(Tallies {
-                        by_unit: BTreeMap::new(),
-                        closed_days: Vec::new(),
-                        received_days: Vec::new(),
-                    })
-                }
-            },
-        )?;
+        let periods: &[StatPeriod] = if with_previous {
+            &[now_p, prev_p]
+        } else {
+            std::slice::from_ref(&now_p)
+        };
+        let mut both = self
+            .tallies(&scope, MetricGroup::Court, periods, &d)
+            .await?
+            .into_iter();
+        let now = both.next().unwrap_or_default();
+        let before = both.next().unwrap_or_default();
         let now = fold(now.by_unit);
         let before = fold(before.by_unit);
         let zero = Tally {
@@ -1011,6 +1074,7 @@ impl App {
             .into_iter()
             .map(|t| TeamLoad {
                 open_cases: open.get(&t.id).copied().unwrap_or(0),
+                kind: TeamKind::from_key(&t.kind).map_or("", |k| k.key()),
                 kind_name_zh: TeamKind::from_key(&t.kind).map_or("", |k| k.name_zh()),
                 team_id: t.id,
                 team_name: t.name,
@@ -1377,6 +1441,47 @@ impl App {
         tx.commit().await?;
         Ok(Outcome::default())
     }
+}
+
+/// Each team assessed on its kind's metrics (繁简分类考核), ranked within its kind.
+fn team_assessment(
+    teams: &[TeamRow],
+    by_team: &BTreeMap<i64, Tally>,
+    d: &Definitions,
+) -> Vec<TeamAssessment> {
+    let mut out: Vec<TeamAssessment> = Vec::new();
+    let mut kinds: BTreeMap<&'static str, Vec<usize>> = BTreeMap::new();
+    let mut firsts: Vec<Figure> = Vec::new();
+    for team in teams {
+        let Ok(kind) = TeamKind::from_key(&team.kind) else {
+            continue;
+        };
+        let t = by_team.get(&team.id).copied().unwrap_or_default();
+        let metrics = d.assessed_on(kind);
+        let figures: Vec<FigureView> = metrics
+            .iter()
+            .map(|m| figure_view(t.figure(*m, d), None, d))
+            .collect();
+        kinds.entry(kind.key()).or_default().push(out.len());
+        firsts.push(t.figure(metrics[0], d));
+        out.push(TeamAssessment {
+            team_id: team.id,
+            team_name: team.name.clone(),
+            kind: kind.key(),
+            kind_name_zh: kind.name_zh(),
+            figures,
+            rank: None,
+            of: 0,
+        });
+    }
+    for idx in kinds.values() {
+        let figs: Vec<Figure> = idx.iter().map(|i| firsts[*i]).collect();
+        for (i, r) in idx.iter().zip(rules::rank(&figs)) {
+            out[*i].rank = r;
+            out[*i].of = idx.len();
+        }
+    }
+    out
 }
 
 /// Each month's tally from the period's closings and receipts by day; pending at a month's

@@ -33,7 +33,7 @@ use zhixing_app::metrics::{
     CampaignInput, CampaignView, Dashboard, DrillRow, DrillView, FigureView, MetricsQuery,
     MetricsView, RankingView, TeamAssessment, TeamLoad, TrendPoint, CAMPAIGN_MANAGERS, DRILL_PAGE,
 };
-use zhixing_app::views::{CurrentUser, Named};
+use zhixing_app::views::CurrentUser;
 use zhixing_app::{Actor, App, AppError};
 use zhixing_docs::{Block, DocModel};
 use zhixing_domain::case::Stage;
@@ -370,19 +370,6 @@ fn visible_courts(app: &App, actor: &Actor, lang: Lang) -> Vec<(i64, String, boo
         .collect()
 }
 
-/// Teams or officers of one court from the user's filter options: in a view of several courts
-/// their names carry the court's short name (`孟州市·速执团队`), which picks them out.
-fn of_court(names: &[Named], several: bool, court: &str) -> Vec<(i64, String)> {
-    if !several {
-        return names.iter().map(|n| (n.id, n.name.clone())).collect();
-    }
-    let prefix = format!("{}·", court.trim_end_matches("人民法院"));
-    names
-        .iter()
-        .filter_map(|n| n.name.strip_prefix(&prefix).map(|s| (n.id, s.to_string())))
-        .collect()
-}
-
 /// The unit picker: the courts the user can see, then the chosen court's teams and officers.
 async fn unit_picker(app: &App, actor: &Actor, lang: Lang, q: &MetricsQuery) -> Vec<ChoiceGroup> {
     let mut groups = Vec::new();
@@ -399,36 +386,32 @@ async fn unit_picker(app: &App, actor: &Actor, lang: Lang, q: &MetricsQuery) -> 
             })
             .collect(),
     });
-    let Ok(opts) = app.filter_options(actor).await else {
+    let Ok((teams, officers)) = app.metric_units(actor, q.court_id).await else {
         return groups;
     };
-    let several = actor.visible_courts.len() > 1;
-    let name = court_name(app, q.court_id);
     let c = q.court_id;
-    let teams = of_court(&opts.teams, several, &name);
     if !teams.is_empty() {
         groups.push(ChoiceGroup {
             label: msg(lang, "团队", "Teams"),
             options: teams
                 .into_iter()
-                .map(|(id, label)| Choice {
-                    value: format!("team:{c}:{id}"),
-                    selected: q.team_id == Some(id),
-                    label,
+                .map(|t| Choice {
+                    value: format!("team:{c}:{}", t.id),
+                    selected: q.team_id == Some(t.id),
+                    label: t.name,
                 })
                 .collect(),
         });
     }
-    let officers = of_court(&opts.officers, several, &name);
     if !officers.is_empty() {
         groups.push(ChoiceGroup {
             label: msg(lang, "承办人", "Officers"),
             options: officers
                 .into_iter()
-                .map(|(id, label)| Choice {
-                    value: format!("officer:{c}:{id}"),
-                    selected: q.officer_id == Some(id),
-                    label,
+                .map(|o| Choice {
+                    value: format!("officer:{c}:{}", o.id),
+                    selected: q.officer_id == Some(o.id),
+                    label: o.name,
                 })
                 .collect(),
         });
@@ -1210,11 +1193,9 @@ fn board(lang: Lang, d: &Dashboard, period: &StatPeriod, names: &HashMap<i64, St
             .iter()
             .map(|l| LoadLine {
                 team: team_name(l),
-                kind: zhixing_domain::team::TeamKind::from_key(
-                    team_kind_key(l.kind_name_zh).unwrap_or(""),
-                )
-                .map(|k| msg(lang, k.name_zh(), k.name_en()))
-                .unwrap_or_else(|_| l.kind_name_zh.to_string()),
+                kind: zhixing_domain::team::TeamKind::from_key(l.kind)
+                    .map(|k| msg(lang, k.name_zh(), k.name_en()))
+                    .unwrap_or_else(|_| l.kind_name_zh.to_string()),
                 open: l.open_cases,
             })
             .collect(),
@@ -1238,14 +1219,6 @@ fn board(lang: Lang, d: &Dashboard, period: &StatPeriod, names: &HashMap<i64, St
 }
 
 /// The team kind's key from its Chinese name (the dashboard's load rows carry the name only).
-fn team_kind_key(name_zh: &str) -> Option<&'static str> {
-    use zhixing_domain::team::TeamKind;
-    [TeamKind::Fast, TeamKind::Ordinary, TeamKind::Special]
-        .into_iter()
-        .find(|k| k.name_zh() == name_zh)
-        .map(|k| k.key())
-}
-
 #[derive(Template)]
 #[template(path = "command_centre.html")]
 pub struct DashboardHtml {
@@ -2575,6 +2548,8 @@ pub async fn api_cases(State(app): State<App>, s: ApiSession, Query(p): Query<Pa
 pub struct ApiTeamLoad {
     pub team_id: i64,
     pub team_name: String,
+    /// fast, ordinary or special.
+    pub kind: String,
     pub kind_name_zh: String,
     pub open_cases: i64,
 }
@@ -2657,6 +2632,7 @@ pub async fn api_dashboard(
                 .map(|l| ApiTeamLoad {
                     team_id: l.team_id,
                     team_name: l.team_name.clone(),
+                    kind: l.kind.into(),
                     kind_name_zh: l.kind_name_zh.into(),
                     open_cases: l.open_cases,
                 })
