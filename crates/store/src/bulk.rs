@@ -155,9 +155,15 @@ impl WriteTx {
 impl crate::db::Store {
     /// Refreshes the planner's statistics after a bulk load, so that the first queries on the
     /// new rows (the scheduler's first tick) are planned for their real size rather than for
-    /// the empty tables autovacuum last saw.
+    /// the empty tables autovacuum last saw. On PostgreSQL it vacuums the cases too: until the
+    /// new pages are marked all-visible an index-only scan (the metrics' ranges) visits every
+    /// row's page, as it would until autovacuum came by.
     pub async fn analyze(&self) -> StoreResult<()> {
         sqlx::query("ANALYZE").execute(&self.write).await?;
+        if self.engine() == crate::Engine::Postgres {
+            // A simple query: VACUUM refuses the extended protocol's implicit transaction.
+            sqlx::Executor::execute(&self.write, "VACUUM cases").await?;
+        }
         Ok(())
     }
 }
