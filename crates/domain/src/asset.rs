@@ -671,6 +671,35 @@ fn approx_en(f: Fen) -> String {
     )
 }
 
+/// What an inquiry task has found so far, as the task keeps it (`kind=fen` or `kind=` per
+/// finding, comma-separated), so that the round's message at the last answer needs no read of
+/// the earlier answers' findings.
+pub fn encode_found(found: &[(AssetKind, Option<Fen>)]) -> String {
+    found
+        .iter()
+        .map(|(k, f)| match f {
+            Some(f) => format!("{}={}", k.key(), f.0),
+            None => format!("{}=", k.key()),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The findings `encode_found` wrote; an entry it did not write is skipped.
+pub fn decode_found(text: &str) -> Vec<(AssetKind, Option<Fen>)> {
+    text.split(',')
+        .filter_map(|item| {
+            let (kind, fen) = item.split_once('=')?;
+            let kind = AssetKind::from_key(kind).ok()?;
+            let fen = match fen {
+                "" => None,
+                n => Some(Fen(n.parse().ok()?)),
+            };
+            Some((kind, fen))
+        })
+        .collect()
+}
+
 /// The plain-language summary for the applicant of what the inquiry found (`findings`: the
 /// kind and amount of each finding) and what it searched without result (`inquired`): counts
 /// and rounded totals by kind, never an account number or a registration number.
@@ -740,6 +769,24 @@ pub fn applicant_summary(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn found_so_far_round_trips() {
+        let found = vec![
+            (AssetKind::BankDeposit, Some(Fen(123_456))),
+            (AssetKind::RealEstate, None),
+            (AssetKind::Vehicle, Some(Fen(0))),
+        ];
+        let text = encode_found(&found);
+        assert_eq!(text, "bank_deposit=123456,real_estate=,vehicle=0");
+        assert_eq!(decode_found(&text), found);
+        assert_eq!(decode_found(""), Vec::new());
+        // What it did not write is skipped, not guessed.
+        assert_eq!(
+            decode_found("bank_deposit=12x,nonsense=5,real_estate="),
+            vec![(AssetKind::RealEstate, None)]
+        );
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
