@@ -11,7 +11,7 @@
 use sqlx::any::AnyArguments;
 
 use crate::db::{Engine, Store, StoreResult};
-use crate::write::{bind, WriteTx};
+use crate::write::{bind, rows_per_insert, WriteTx};
 
 /// Rows per multi-row statement: few enough placeholders for either engine.
 const CHUNK: usize = 100;
@@ -36,6 +36,8 @@ pub struct InquiryTaskRow {
     pub answered_kinds: String,
     /// The dormant-case library's round this task re-inquires (NULL for an open case's task).
     pub dormant_round: Option<i64>,
+    /// What the task has found so far (`asset::encode_found`).
+    pub found: String,
 }
 
 /// A due task with what the provider needs: the debtor's identity number.
@@ -58,6 +60,8 @@ pub struct InquiryTaskUpdate {
     pub submitted_at: Option<i64>,
     pub answered_kinds: String,
     pub completed_at: Option<i64>,
+    /// What the task has found so far, this answer's findings included.
+    pub found: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -189,7 +193,7 @@ pub struct ApplicantMessageRow {
 
 const TASK_COLUMNS: &str = "t.id, t.court_id, t.case_id, t.party_id, t.debtor_name, t.status, \
      t.due_on, t.created_at, t.completed_at, t.provider_ticket, t.next_poll_at, t.attempts, \
-     t.submitted_at, t.answered_kinds, t.dormant_round";
+     t.submitted_at, t.answered_kinds, t.dormant_round, t.found";
 
 const FINDING_COLUMNS: &str = "id, court_id, case_id, party_id, kind, institution, description, \
      identifier, amount_fen, source, found_on, inquiry_task_id, lead_id, recorded_by, \
@@ -436,96 +440,47 @@ impl WriteTx {
         .await?)
     }
 
-    /// Writes the new state of many tasks: one `UPDATE … CASE id` per chunk. Only tasks not
-    /// yet done are changed (a concurrent run that finished one first wins); returns the ids
-    /// changed.
+    /// Writes the new state of many tasks: one `UPDATE … FROM (VALUES …)` per chunk, joined on
+    /// the id. Only tasks not yet done are changed (a concurrent run that finished one first
+    /// wins); returns the ids changed.
     pub async fn update_inquiry_tasks(
         &mut self,
         updates: &[InquiryTaskUpdate],
     ) -> StoreResult<Vec<i64>> {
+        const N: usize = 9;
         let mut changed = Vec::with_capacity(updates.len());
-        for chunk in updates.chunks(CHUNK) {
-            let ids: Vec<i64> = chunk.iter().map(|u| u.id).collect();
-            // Which of them are still open, read in the transaction.
-            let id_marks = marks(self.engine, 1, ids.len());
-            let sql = format!(
-                "SELECT id FROM inquiry_tasks WHERE id IN ({id_marks}) AND status <> 'done'"
-            );
-            let mut q = sqlx::query_scalar::<_, i64>(&sql);
-            for id in &ids {
-                q = q.bind(*id);
-            }
-            let open: std::collections::HashSet<i64> =
-                q.fetch_all(&mut *self.tx).await?.into_iter().collect();
-            let chunk: Vec<&InquiryTaskUpdate> =
-                chunk.iter().filter(|u| open.contains(&u.id)).collect();
-            if chunk.is_empty() {
-                continue;
-            }
+        for chunk in updates.chunks(rows_per_insert(N)) {
             let mut args = AnyArguments::default();
-            let mut n = 0usize;
-            let engine = self.engine;
-            let mut next = || {
-                n += 1;
-                match engine {
-                    Engine::Sqlite => "?".to_string(),
-                    Engine::Postgres => format!("${n}"),
-                }
-            };
-            let mut cols: Vec<String> = Vec::new();
-            for (col, pick) in [
-                ("status", 0usize),
-                ("provider_ticket", 1),
-                ("next_poll_at", 2),
-                ("attempts", 3),
-                ("submitted_at", 4),
-                ("answered_kinds", 5),
-                ("completed_at", 6),
-            ] {
-                let mut case = format!("{col} = CASE id");
-                for u in &chunk {
-                    let (a, b) = (next(), next());
-                    case.push_str(&format!(" WHEN {a} THEN {b}"));
-                    bind(&mut args, u.id)?;
-                    match pick {
-                        0 => {
-                            bind(&mut args, u.status.clone())?;
-                        }
-                        1 => {
-                            bind(&mut args, u.provider_ticket.clone())?;
-                        }
-                        2 => {
-                            bind(&mut args, u.next_poll_at)?;
-                        }
-                        3 => {
-                            bind(&mut args, u.attempts)?;
-                        }
-                        4 => {
-                            bind(&mut args, u.submitted_at)?;
-                        }
-                        5 => {
-                            bind(&mut args, u.answered_kinds.clone())?;
-                        }
-                        _ => {
-                            bind(&mut args, u.completed_at)?;
-                        }
-                    }
-                }
-                case.push_str(&format!(" ELSE {col} END"));
-                cols.push(case);
-            }
-            let mut in_marks = Vec::with_capacity(chunk.len());
-            for u in &chunk {
-                in_marks.push(next());
+            let mut values = Vec::with_capacity(chunk.len());
+            for (i, u) in chunk.iter().enumerate() {
+                values.push(format!("({})", marks(self.engine, i * N + 1, N)));
                 bind(&mut args, u.id)?;
+                bind(&mut args, u.status.clone())?;
+                bind(&mut args, u.provider_ticket.clone())?;
+                bind(&mut args, u.next_poll_at)?;
+                bind(&mut args, u.attempts)?;
+                bind(&mut args, u.submitted_at)?;
+                bind(&mut args, u.answered_kinds.clone())?;
+                bind(&mut args, u.completed_at)?;
+                bind(&mut args, u.found.clone())?;
             }
+            // VALUES columns are column1… on both engines.
             let sql = format!(
-                "UPDATE inquiry_tasks SET {} WHERE id IN ({})",
-                cols.join(", "),
-                in_marks.join(", ")
+                "UPDATE inquiry_tasks SET status = v.column2, provider_ticket = v.column3, \
+                 next_poll_at = v.column4, attempts = v.column5, submitted_at = v.column6, \
+                 answered_kinds = v.column7, completed_at = v.column8, found = v.column9 \
+                 FROM (VALUES {}) AS v \
+                 WHERE inquiry_tasks.id = v.column1 AND inquiry_tasks.status <> 'done' \
+                 RETURNING inquiry_tasks.id",
+                values.join(", ")
             );
-            sqlx::query_with(&sql, args).execute(&mut *self.tx).await?;
-            changed.extend(chunk.iter().map(|u| u.id));
+            let ids: std::collections::HashSet<i64> = sqlx::query_scalar_with(&sql, args)
+                .fetch_all(&mut *self.tx)
+                .await?
+                .into_iter()
+                .collect();
+            // In the order given (RETURNING promises none).
+            changed.extend(chunk.iter().map(|u| u.id).filter(|id| ids.contains(id)));
         }
         Ok(changed)
     }

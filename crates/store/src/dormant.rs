@@ -161,29 +161,6 @@ impl Store {
         Ok(out)
     }
 
-    /// Each task's findings as (task id, asset kind, amount), for the applicant's message.
-    pub async fn findings_of_tasks(
-        &self,
-        task_ids: &[i64],
-    ) -> StoreResult<Vec<(i64, String, Option<i64>)>> {
-        let mut out = Vec::new();
-        for chunk in task_ids.chunks(500) {
-            let mut sql = String::from(
-                "SELECT inquiry_task_id, kind, amount_fen FROM asset_findings WHERE inquiry_task_id IN ",
-            );
-            in_list(&mut sql, self.engine(), 0, chunk.len());
-            let mut args = AnyArguments::default();
-            for id in chunk {
-                bind(&mut args, *id)?;
-            }
-            let rows: Vec<(i64, String, Option<i64>)> = sqlx::query_as_with(&sql, args)
-                .fetch_all(&self.read)
-                .await?;
-            out.extend(rows);
-        }
-        Ok(out)
-    }
-
     /// The court's library list (`dormant_library_court` / `dormant_library_found`), a page of
     /// `per` rows from `offset`, with the total.
     pub async fn dormant_list(

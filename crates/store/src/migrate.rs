@@ -170,6 +170,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 23,
+        name: "task_found",
+        common: include_str!("../migrations/0023_task_found.sql"),
+        sqlite: include_str!("../migrations/0023_task_found.sqlite.sql"),
+        postgres: include_str!("../migrations/0023_task_found.postgres.sql"),
+    },
 ];
 
 fn dialect(sql: &str, engine: Engine) -> String {
