@@ -464,6 +464,8 @@ impl App {
             if complete {
                 report.completed += 1;
             }
+            let mut found_all = rules::decode_found(&t.found);
+            found_all.extend(found.iter().copied());
             if let Some(round) = t.dormant_round {
                 rounds.push(crate::dormant::RoundAnswer {
                     task_id: t.id,
@@ -473,7 +475,7 @@ impl App {
                     debtor_name: t.debtor_name.clone(),
                     round,
                     complete,
-                    found: found.clone(),
+                    found_all: found_all.clone(),
                 });
             }
             updates.push(InquiryTaskUpdate {
@@ -485,6 +487,7 @@ impl App {
                 submitted_at: *sub,
                 answered_kinds: answered.join(","),
                 completed_at: complete.then_some(now),
+                found: rules::encode_found(&found_all),
             });
         }
         let mut tx = self.store.begin_write().await?;

@@ -90,8 +90,9 @@ pub(crate) struct RoundAnswer {
     pub debtor_name: String,
     pub round: i64,
     pub complete: bool,
-    /// What this poll found (earlier polls' findings are stored).
-    pub found: Vec<(AssetKind, Option<Fen>)>,
+    /// What the task has found so far, this poll included: on completion, the round's counts
+    /// and the applicant's message.
+    pub found_all: Vec<(AssetKind, Option<Fen>)>,
 }
 
 /// A library row as the pages show it.
@@ -265,36 +266,34 @@ impl App {
         Ok(report)
     }
 
-    /// For the inquiry batch's write: what the round's answers add to each library row, and
-    /// the applicant's message for every completed task (what the whole round found for that
-    /// debtor, earlier polls included).
+    /// For the inquiry batch's write: what the round's completed tasks add to each library
+    /// row (everything each found, earlier polls included: a row changes once per debtor, not
+    /// per poll), and the applicant's message for each of them.
     pub(crate) async fn round_results(
         &self,
         answers: &[RoundAnswer],
         actor: &Actor,
     ) -> AppResult<(Vec<RoundProgress>, Vec<ApplicantMessageRow>)> {
+        let done: Vec<&RoundAnswer> = answers.iter().filter(|a| a.complete).collect();
+        if done.is_empty() {
+            return Ok((Vec::new(), Vec::new()));
+        }
         let mut progress: BTreeMap<i64, RoundProgress> = BTreeMap::new();
-        for a in answers {
+        for a in &done {
             let p = progress.entry(a.case_id).or_insert(RoundProgress {
                 case_id: a.case_id,
                 completed: 0,
                 found: 0,
                 found_fen: 0,
             });
-            p.completed += i64::from(a.complete);
-            p.found += a.found.len() as i64;
-            p.found_fen += a.found.iter().filter_map(|f| f.1).map(|f| f.0).sum::<i64>();
-        }
-        let done: Vec<&RoundAnswer> = answers.iter().filter(|a| a.complete).collect();
-        if done.is_empty() {
-            return Ok((progress.into_values().collect(), Vec::new()));
-        }
-        let task_ids: Vec<i64> = done.iter().map(|a| a.task_id).collect();
-        let mut earlier: HashMap<i64, Vec<(AssetKind, Option<Fen>)>> = HashMap::new();
-        for (task, kind, amount) in self.store.findings_of_tasks(&task_ids).await? {
-            if let Ok(k) = AssetKind::from_key(&kind) {
-                earlier.entry(task).or_default().push((k, amount.map(Fen)));
-            }
+            p.completed += 1;
+            p.found += a.found_all.len() as i64;
+            p.found_fen += a
+                .found_all
+                .iter()
+                .filter_map(|f| f.1)
+                .map(|f| f.0)
+                .sum::<i64>();
         }
         let mut case_ids: Vec<i64> = done.iter().map(|a| a.case_id).collect();
         case_ids.sort_unstable();
@@ -313,9 +312,8 @@ impl App {
         });
         let mut messages = Vec::new();
         for a in done {
-            let mut found = earlier.remove(&a.task_id).unwrap_or_default();
-            found.extend(a.found.iter().copied());
-            let (zh, _) = asset_rules::applicant_summary(&found, &AssetKind::ALL);
+            let found = &a.found_all;
+            let (zh, _) = asset_rules::applicant_summary(found, &AssetKind::ALL);
             let court = courts.get(&a.court_id).map_or("", String::as_str);
             let next = if found.is_empty() {
                 "本院将继续每六个月查询一次。"

@@ -16,10 +16,12 @@ use zhixing_app::dormant::RestoreInput;
 use zhixing_app::inquiry::SIMULATED_SLOW_MS;
 use zhixing_app::{App, AppError};
 use zhixing_docs::DocKind;
+use zhixing_domain::asset::AssetKind;
 use zhixing_domain::case::{ClosingMode, DormantChecklist, Stage};
 use zhixing_domain::closing::{RecordKind, RestorationReason};
 use zhixing_domain::document::ReviewStep;
 use zhixing_domain::lifecycle::CaseAction;
+use zhixing_domain::money::Fen;
 
 const DEMO: DemoOptions = DemoOptions { cases: 0, seed: 23 };
 const DAY_MS: i64 = 86_400_000;
@@ -301,6 +303,25 @@ async fn the_six_monthly_round_inquires_counts_and_tells_the_applicant() {
         let m = &sent[0];
         assert_eq!((m.channel.as_str(), m.status.as_str()), ("sms", "pending"));
         assert!(m.text.contains("第1次定期查询被执行人李四"), "{}", m.text);
+        // The message tells what the whole round found, every poll's findings, as the task
+        // kept them.
+        let all: Vec<(AssetKind, Option<Fen>)> = found
+            .iter()
+            .map(|f| (AssetKind::from_key(&f.kind).unwrap(), f.amount_fen.map(Fen)))
+            .collect();
+        let (summary, _) = zhixing_domain::asset::applicant_summary(&all, &AssetKind::ALL);
+        assert!(
+            m.text.contains(&summary),
+            "{engine}: {} / {summary}",
+            m.text
+        );
+        let kept = app.store.case_inquiry_tasks(case_id).await.unwrap();
+        let kept = kept.iter().find(|t| t.id == task.id).unwrap();
+        assert_eq!(
+            zhixing_domain::asset::decode_found(&kept.found).len(),
+            found.len(),
+            "{engine}"
+        );
         assert!(m.text.contains(
             &app.store
                 .case_by_id(case_id)
