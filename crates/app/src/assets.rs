@@ -1529,10 +1529,111 @@ pub fn nothing_found(answers: &[InquiryAnswerRow]) -> HashSet<(i64, String)> {
         .collect()
 }
 
-/// The inquiry loop `zhixing serve` runs beside supervision: every `every`, the dormant-case
-/// library's due rounds are scheduled, then batches of due inquiry tasks until none is left,
-/// then the applicants' SMS left in the outbox are sent and the measures whose term ended
-/// are marked expired. At start, 终本 cases closed before the library existed are entered.
+/// The lease of the inquiry loop: of several processes serving one database, one at a time
+/// schedules the library's rounds, talks to the provider and sends the outbox, so no task is
+/// submitted or polled by two processes at once.
+pub const INQUIRY_LEASE: &str = "inquiries";
+
+/// What one tick of the inquiry loop did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InquiryTick {
+    /// Library rows whose round was scheduled.
+    pub scheduled: usize,
+    /// Tasks submitted or polled.
+    pub polled: usize,
+    /// Applicants' SMS handed to the gateway.
+    pub sent: usize,
+}
+
+impl App {
+    /// One tick of the inquiry loop under the lease `inquiries`: `None` when another process
+    /// holds it (that process is running the tick). Each step logs its failure and the tick
+    /// goes on; the lease is renewed before every batch and released at the end.
+    pub async fn inquiry_tick(&self, now: i64) -> AppResult<Option<InquiryTick>> {
+        use crate::scheduler::{holder_token, LEASE_TTL_MS};
+        let holder = holder_token();
+        if !self
+            .store
+            .acquire_lease(INQUIRY_LEASE, &holder, LEASE_TTL_MS)
+            .await?
+        {
+            return Ok(None);
+        }
+        let mut tick = InquiryTick::default();
+        match self.run_dormant_library(now).await {
+            Ok(r) => {
+                tick.scheduled = r.cases;
+                if r.cases > 0 {
+                    tracing::info!(
+                        cases = r.cases,
+                        tasks = r.tasks,
+                        ended = r.ended,
+                        "dormant-case library re-inquiry scheduled"
+                    );
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "dormant-case library run failed"),
+        }
+        // A full batch may have more behind it; a partial one was the last.
+        while self
+            .store
+            .acquire_lease(INQUIRY_LEASE, &holder, LEASE_TTL_MS)
+            .await?
+        {
+            match self.process_inquiries(now, 500).await {
+                Ok(r) if r.polled > 0 => {
+                    tick.polled += r.polled;
+                    tracing::info!(
+                        submitted = r.submitted,
+                        polled = r.polled,
+                        completed = r.completed,
+                        findings = r.findings,
+                        "network inquiry batch"
+                    );
+                    if r.polled < 500 {
+                        break;
+                    }
+                }
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::error!(error = %e, "network inquiry batch failed");
+                    break;
+                }
+            }
+        }
+        while self
+            .store
+            .acquire_lease(INQUIRY_LEASE, &holder, LEASE_TTL_MS)
+            .await?
+        {
+            match self
+                .send_applicant_outbox(now, crate::dormant::OUTBOX_BATCH)
+                .await
+            {
+                Ok(n) => {
+                    tick.sent += n;
+                    if n as i64 != crate::dormant::OUTBOX_BATCH {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "sending the applicants' messages failed");
+                    break;
+                }
+            }
+        }
+        if let Err(e) = self.store.release_lease(INQUIRY_LEASE, &holder).await {
+            tracing::warn!(error = %e, "could not release the inquiry lease");
+        }
+        Ok(Some(tick))
+    }
+}
+
+/// The inquiry loop `zhixing serve` runs beside supervision: every `every`, under the lease
+/// `inquiries` (`App::inquiry_tick`), the dormant-case library's due rounds are scheduled,
+/// then batches of due inquiry tasks until none is left, then the applicants' SMS left in the
+/// outbox are sent; and the measures whose term ended are marked expired. At start, 终本
+/// cases closed before the library existed are entered.
 pub async fn run_inquiry_loop(app: App, every: std::time::Duration) {
     match app.backfill_closing_facts().await {
         Ok(0) => {}
@@ -1548,50 +1649,8 @@ pub async fn run_inquiry_loop(app: App, every: std::time::Duration) {
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;
-        match app.run_dormant_library(zhixing_store::now_ms()).await {
-            Ok(r) if r.cases > 0 => tracing::info!(
-                cases = r.cases,
-                tasks = r.tasks,
-                ended = r.ended,
-                "dormant-case library re-inquiry scheduled"
-            ),
-            Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "dormant-case library run failed"),
-        }
-        loop {
-            match app.process_inquiries(zhixing_store::now_ms(), 500).await {
-                Ok(r) if r.polled > 0 => {
-                    tracing::info!(
-                        submitted = r.submitted,
-                        polled = r.polled,
-                        completed = r.completed,
-                        findings = r.findings,
-                        "network inquiry batch"
-                    );
-                    // A full batch may have more behind it; a partial one was the last.
-                    if r.polled < 500 {
-                        break;
-                    }
-                }
-                Ok(_) => break,
-                Err(e) => {
-                    tracing::error!(error = %e, "network inquiry batch failed");
-                    break;
-                }
-            }
-        }
-        loop {
-            match app
-                .send_applicant_outbox(zhixing_store::now_ms(), crate::dormant::OUTBOX_BATCH)
-                .await
-            {
-                Ok(n) if n as i64 == crate::dormant::OUTBOX_BATCH => continue,
-                Ok(_) => break,
-                Err(e) => {
-                    tracing::error!(error = %e, "sending the applicants' messages failed");
-                    break;
-                }
-            }
+        if let Err(e) = app.inquiry_tick(zhixing_store::now_ms()).await {
+            tracing::error!(error = %e, "the inquiry loop's lease could not be read");
         }
         let today = beijing_date(zhixing_store::now_ms()).to_string();
         for court in app.court_tree().courts {

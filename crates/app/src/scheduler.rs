@@ -99,7 +99,7 @@ fn day(d: NaiveDate) -> String {
 }
 
 /// A token naming this tick as a lease holder.
-fn holder_token() -> String {
+pub(crate) fn holder_token() -> String {
     format!("pid{}-{:016x}", std::process::id(), rand::random::<u64>())
 }
 

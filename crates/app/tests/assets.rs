@@ -11,7 +11,7 @@ use std::sync::Arc;
 use chrono::{Duration, Months};
 use common::*;
 use zhixing_app::assets::{
-    CarryInput, ControlInput, FindingDetails, FindingInput, LeadInput, VerifyInput,
+    CarryInput, ControlInput, FindingDetails, FindingInput, LeadInput, VerifyInput, INQUIRY_LEASE,
 };
 use zhixing_app::commands::{Command, FileCase};
 use zhixing_app::demo::DemoOptions;
@@ -111,6 +111,43 @@ async fn event_kinds(app: &App, case_id: i64) -> Vec<String> {
         .into_iter()
         .map(|e| e.kind)
         .collect()
+}
+
+/// Of several processes serving one database, only the holder of the `inquiries` lease runs
+/// the loop's tick (no task goes to the provider twice); the others skip it, and the holder
+/// releases the lease at the end of its tick.
+#[tokio::test]
+async fn the_inquiry_loop_runs_under_one_lease() {
+    each_engine(DEMO, |app, label| async move {
+        let (id, _, _) = case(&app).await;
+        let t0 = zhixing_store::now_ms();
+        let submitted = |app: App| async move {
+            app.store.case_inquiry_tasks(id).await.unwrap()[0]
+                .provider_ticket
+                .is_some()
+        };
+        assert!(app
+            .store
+            .acquire_lease(INQUIRY_LEASE, "another-process", 60_000)
+            .await
+            .unwrap());
+        assert_eq!(app.inquiry_tick(t0).await.unwrap(), None, "{label}");
+        assert!(!submitted(app.clone()).await, "{label}: nothing submitted");
+        app.store
+            .release_lease(INQUIRY_LEASE, "another-process")
+            .await
+            .unwrap();
+        let tick = app.inquiry_tick(t0).await.unwrap();
+        assert_eq!(tick.map(|t| t.polled), Some(1), "{label}: {tick:?}");
+        assert!(submitted(app.clone()).await, "{label}");
+        // Released at the end of the tick: another process may take it at once.
+        assert!(app
+            .store
+            .acquire_lease(INQUIRY_LEASE, "another-process", 60_000)
+            .await
+            .unwrap());
+    })
+    .await;
 }
 
 #[tokio::test]
