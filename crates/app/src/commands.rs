@@ -399,6 +399,26 @@ pub fn allowed_roles(cmd: &Command) -> &'static [Role] {
     }
 }
 
+/// Closing and case money have their own procedures: `CloseCase` checks the mode's
+/// conditions against the case's facts and drafts the ruling; the funds commands keep the
+/// ledger and ask for approval above the court's amount. As plain case actions they would
+/// skip all that, so `execute` refuses them.
+fn by_procedure_only(action: &CaseAction) -> AppResult<()> {
+    match action {
+        CaseAction::Close { .. } => Err(AppError::invalid(
+            "case.close_by_procedure",
+            "结案须通过结案程序办理：核对结案条件并生成结案文书",
+            "a case is closed through the closing procedure, which checks the conditions and drafts the ruling",
+        )),
+        CaseAction::ReceiveFunds { .. } | CaseAction::DisburseFunds { .. } => Err(AppError::invalid(
+            "case.funds_by_account",
+            "案款须通过案件账户登记收付，超过限额的发放须经审批",
+            "case money is received and paid out through the case's account, with approval above the court's amount",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Whether the actor may act on a court they can see: case work is for the case's own court;
 /// supervision (locking) and administration reach the courts below.
 fn may_write_court(actor: &Actor, court_id: i64, cmd: &Command) -> bool {
@@ -424,6 +444,21 @@ fn may_write_court(actor: &Actor, court_id: i64, cmd: &Command) -> bool {
 
 impl App {
     pub async fn execute(&self, actor: &Actor, cmd: Command) -> AppResult<Outcome> {
+        if let Command::Case { action, .. } = &cmd {
+            by_procedure_only(action)?;
+        }
+        self.execute_command(actor, cmd).await
+    }
+
+    /// `execute` without the refusal of closing and money as plain case actions: tests and
+    /// benchmarks set up closed cases and balances with it. No page, API path or command
+    /// reaches it; every other check (roles, courts, versions, the lifecycle) still applies.
+    #[doc(hidden)]
+    pub async fn execute_for_setup(&self, actor: &Actor, cmd: Command) -> AppResult<Outcome> {
+        self.execute_command(actor, cmd).await
+    }
+
+    async fn execute_command(&self, actor: &Actor, cmd: Command) -> AppResult<Outcome> {
         if !allowed_roles(&cmd).contains(&actor.role) {
             return Err(AppError::forbidden(
                 format!("{}无权办理此事项", actor.role.name_zh()),

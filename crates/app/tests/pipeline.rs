@@ -284,7 +284,7 @@ async fn every_case_command_is_refused_when_locked_and_for_another_court() {
             }
             let a = actor(&app, who).await;
             let result = app
-                .execute(
+                .execute_for_setup(
                     &a,
                     Command::Case {
                         case_id: id,
@@ -327,7 +327,7 @@ async fn every_case_command_is_refused_when_locked_and_for_another_court() {
             let other_officer = actor(&app, "sy_t1_officer1").await;
             for o in [&other, &other_clerk, &other_officer] {
                 let err = app
-                    .execute(
+                    .execute_for_setup(
                         o,
                         Command::Case {
                             case_id: id,
@@ -377,6 +377,69 @@ async fn every_case_command_is_refused_when_locked_and_for_another_court() {
             .await
             .unwrap_err();
         assert_eq!(err.status(), 403, "{label}");
+    })
+    .await;
+}
+
+/// Closing and case money have their own procedures (`CloseCase`, the funds commands):
+/// `execute` refuses them as plain case actions, for every role that may close or move money,
+/// and nothing changes.
+#[tokio::test]
+async fn plain_closing_and_money_are_refused() {
+    each_engine(None, |app, label| async move {
+        demo_city(&app, 0).await;
+        let clerk = actor(&app, "mz_clerk").await;
+        let id = app
+            .execute(&clerk, Command::FileCase(filing(clerk.court_id)))
+            .await
+            .unwrap()
+            .id
+            .unwrap();
+        let before = app.store.case_by_id(id).await.unwrap().unwrap();
+        let events = app.store.case_events(id).await.unwrap().len();
+        for (who, action, code) in [
+            (
+                "mz_chief",
+                CaseAction::Close {
+                    mode: ClosingMode::Completed,
+                    dormant: None,
+                },
+                "case.close_by_procedure",
+            ),
+            (
+                "mz_t1_officer1",
+                CaseAction::ReceiveFunds { amount: Fen(100) },
+                "case.funds_by_account",
+            ),
+            (
+                "mz_t1_officer1",
+                CaseAction::DisburseFunds { amount: Fen(100) },
+                "case.funds_by_account",
+            ),
+        ] {
+            let a = actor(&app, who).await;
+            let err = app
+                .execute(
+                    &a,
+                    Command::Case {
+                        case_id: id,
+                        version: before.version,
+                        action,
+                    },
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(err.code(), code, "{label}");
+            assert_eq!(err.status(), 422, "{label}");
+            assert!(err.message_zh().contains("程序") || err.message_zh().contains("账户"));
+        }
+        let after = app.store.case_by_id(id).await.unwrap().unwrap();
+        assert_eq!(
+            (after.version, after.held_fen, after.closed_at),
+            (before.version, before.held_fen, None),
+            "{label}"
+        );
+        assert_eq!(app.store.case_events(id).await.unwrap().len(), events);
     })
     .await;
 }
@@ -468,7 +531,7 @@ async fn roles_stale_versions_and_domain_rules_are_enforced() {
 
         // Paying out more than was received is refused and changes nothing.
         let err = app
-            .execute(
+            .execute_for_setup(
                 &officer,
                 Command::Case {
                     case_id: id,

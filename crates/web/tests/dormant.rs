@@ -42,7 +42,7 @@ async fn close_dormant(s: &Server, judge: &str, case_id: i64) {
             .unwrap()
             .version;
         s.app
-            .execute(
+            .execute_for_setup(
                 &actor,
                 Command::Case {
                     case_id,

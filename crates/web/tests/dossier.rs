@@ -112,7 +112,7 @@ async fn act(s: &Server, who: &str, case_id: i64, action: CaseAction) {
         .unwrap()
         .version;
     s.app
-        .execute(
+        .execute_for_setup(
             &actor,
             Command::Case {
                 case_id,
