@@ -13,9 +13,6 @@ use sqlx::any::AnyArguments;
 use crate::db::{Engine, Store, StoreResult};
 use crate::write::{bind, rows_per_insert, WriteTx};
 
-/// Rows per multi-row statement: few enough placeholders for either engine.
-const CHUNK: usize = 100;
-
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct InquiryTaskRow {
     pub id: i64,
@@ -381,7 +378,7 @@ impl WriteTx {
     /// Findings in one statement per chunk.
     pub async fn insert_findings(&mut self, rows: &[NewFinding]) -> StoreResult<()> {
         const N: usize = 15;
-        for chunk in rows.chunks(CHUNK) {
+        for chunk in rows.chunks(rows_per_insert(N)) {
             let mut args = AnyArguments::default();
             let mut values = Vec::with_capacity(chunk.len());
             for (i, f) in chunk.iter().enumerate() {
