@@ -28,6 +28,7 @@ pub mod roster;
 pub mod routine;
 pub mod service;
 pub mod session;
+pub mod sheet;
 pub mod staff;
 pub mod staffing;
 pub mod supervision;

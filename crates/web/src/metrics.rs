@@ -1690,20 +1690,14 @@ fn period_line(v: &MetricsView) -> String {
 /// The figures (sheet 1, with the period, the unit and each definition), the trend (sheet 2)
 /// and the teams' assessment (sheet 3).
 pub fn metrics_workbook(v: &MetricsView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook};
+    use rust_xlsxwriter::{Format, Workbook};
     let mut wb = Workbook::new();
-    let title = Format::new()
-        .set_bold()
-        .set_font_size(14)
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter);
-    let head = Format::new()
-        .set_bold()
-        .set_border(FormatBorder::Thin)
-        .set_background_color(Color::RGB(0x00DD_E4EC))
-        .set_align(FormatAlign::Center);
-    let cell = Format::new().set_border(FormatBorder::Thin);
-    let wrap = Format::new().set_border(FormatBorder::Thin).set_text_wrap();
+    let crate::sheet::SheetFormats {
+        title,
+        head,
+        cell,
+        wrap,
+    } = crate::sheet::SheetFormats::new();
 
     let ws = wb.add_worksheet();
     ws.set_name("质效指标")?;
@@ -1841,20 +1835,13 @@ pub fn metrics_workbook(v: &MetricsView) -> Result<Vec<u8>, rust_xlsxwriter::Xls
 }
 
 pub fn ranking_workbook(v: &RankingView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook};
+    use rust_xlsxwriter::{Format, Workbook};
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("排名")?;
-    let title = Format::new()
-        .set_bold()
-        .set_font_size(14)
-        .set_align(FormatAlign::Center);
-    let head = Format::new()
-        .set_bold()
-        .set_border(FormatBorder::Thin)
-        .set_background_color(Color::RGB(0x00DD_E4EC))
-        .set_align(FormatAlign::Center);
-    let cell = Format::new().set_border(FormatBorder::Thin);
+    let crate::sheet::SheetFormats {
+        title, head, cell, ..
+    } = crate::sheet::SheetFormats::new();
     let others: Vec<&str> = v
         .rows
         .first()

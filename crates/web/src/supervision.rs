@@ -515,7 +515,7 @@ async fn bulletin_page(
 /// The bulletin as an Excel workbook: a title row with the court and period, a line of
 /// totals, Chinese column headings, one row per entry.
 pub fn bulletin_workbook(v: &BulletinView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook};
+    use rust_xlsxwriter::{Format, Workbook};
 
     const HEADERS: [(&str, f64); 9] = [
         ("序号", 6.0),
@@ -531,17 +531,9 @@ pub fn bulletin_workbook(v: &BulletinView) -> Result<Vec<u8>, rust_xlsxwriter::X
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("流程节点通报")?;
-    let title = Format::new()
-        .set_bold()
-        .set_font_size(14)
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter);
-    let head = Format::new()
-        .set_bold()
-        .set_border(FormatBorder::Thin)
-        .set_background_color(Color::RGB(0x00DD_E4EC))
-        .set_align(FormatAlign::Center);
-    let cell = Format::new().set_border(FormatBorder::Thin);
+    let crate::sheet::SheetFormats {
+        title, head, cell, ..
+    } = crate::sheet::SheetFormats::new();
     let last_col = (HEADERS.len() - 1) as u16;
     ws.merge_range(
         0,
