@@ -1,10 +1,14 @@
 //! Closing (结案) from the case's own facts. `App::closing_check` gathers what the records
 //! show (`Store::closing_inputs`) into the domain's `ClosingFacts` and lists every condition of
-//! the chosen mode with its evidence; `Command::CloseCase` closes only when all hold: in one
-//! transaction it moves the case to 结案审查 if needed, drafts the 终本 ruling for approval,
-//! closes through the case pipeline (which completes the 执行期限 node and cancels the other
-//! open nodes, and opens the archiving node), records the conditions as they stood in the
-//! event, and enters a 终本 case in the dormant-case library with its first re-inquiry date.
+//! the chosen mode with its evidence; `Command::CloseCase` acts only when all hold.
+//! - 终本 closes by its ruling: the request moves the case to 结案审查 and submits the ruling to
+//!   the approving level; approval checks the conditions again and, in the transaction that
+//!   issues the ruling, closes the case and enters it in the dormant-case library with its
+//!   first re-inquiry date. A returned or withdrawn ruling leaves the case open.
+//! - The other modes close at once.
+//!
+//! Either way the case pipeline closes it (completing the 执行期限 node, cancelling the other
+//! open nodes, opening the archiving node) and the event records the conditions as they stood.
 //! `Command::RecordClosingFact` records what the conditions need besides documents and
 //! measures (the interview with the applicant, the search for a missing debtor, …).
 
@@ -16,6 +20,7 @@ use zhixing_domain::closing::{
     self as rules, BlacklistFact, ClosingFacts, ConditionCheck, Evidence, InvestigationFact,
     MissingDebtorFact, RecordKind, TerminationGround,
 };
+use zhixing_domain::document::DocStatus;
 use zhixing_domain::event::EventKind;
 use zhixing_domain::lifecycle::{CaseAction, Happened};
 use zhixing_domain::money::Fen;
@@ -23,6 +28,7 @@ use zhixing_domain::role::Role;
 use zhixing_domain::settlement::{self, SettlementStatus};
 use zhixing_store::closing::{ClosingInputs, ClosingRecordRow, NewClosingRecord};
 use zhixing_store::rows::CaseRow;
+use zhixing_store::WriteTx;
 
 use crate::commands::{case_event, CaseItem, Command, Outcome};
 use crate::error::{AppError, AppResult};
@@ -60,6 +66,14 @@ pub struct ClosingView {
     pub open: bool,
     pub may_close: bool,
     pub may_record: bool,
+    /// A 终本 ruling drafted and not yet issued or withdrawn: the case closes when it is issued.
+    pub pending_ruling: Option<PendingRuling>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingRuling {
+    pub document_id: i64,
+    pub status: DocStatus,
 }
 
 fn doc_evidence(inputs: &ClosingInputs, kind: &str) -> Option<(i64, String)> {
@@ -273,7 +287,25 @@ impl App {
             .await?;
         let stage = Stage::from_key(&case.stage)?;
         let own = actor.court_id == case.court_id;
+        let pending_ruling = self
+            .store
+            .case_documents(case.id)
+            .await?
+            .into_iter()
+            .filter(|d| d.kind == DocKind::TerminationRuling.key())
+            .find_map(|d| {
+                let status = DocStatus::from_key(&d.status)?;
+                matches!(
+                    status,
+                    DocStatus::Draft | DocStatus::Submitted | DocStatus::Returned
+                )
+                .then_some(PendingRuling {
+                    document_id: d.id,
+                    status,
+                })
+            });
         Ok(ClosingView {
+            pending_ruling,
             case_id: case.id,
             version: case.version,
             stage,
@@ -415,39 +447,210 @@ impl App {
         let today = beijing_date(zhixing_store::now_ms());
         let (checks, _) = self.checks_of(&case, mode, extras, today).await?;
         rules::require_all(mode, &checks)?;
-        let ruling = if mode == ClosingMode::Dormant {
-            Some(self.document_data(actor, case.id).await?)
-        } else {
-            None
-        };
-        let mut tx = self.store.begin_write().await?;
-        if let Some(mut data) = ruling {
-            data.notes = checks
-                .iter()
-                .filter(|c| c.key != "funds_paid_out" && c.key != "no_pending_disbursement")
-                .map(|c| format!("{}：{}", c.name_zh, c.detail_zh))
-                .collect();
-            self.draft_in_tx(
-                &mut tx,
-                actor,
-                case.id,
-                DocKind::TerminationRuling,
-                data,
-                true,
-                None,
-            )
-            .await?;
+        if mode == ClosingMode::Dormant {
+            return self
+                .request_dormant(actor, &case, stage, version, &checks)
+                .await;
         }
-        let mut items = Vec::new();
-        let mut first_version = Some(version);
+        let mut tx = self.store.begin_write().await?;
+        let last = self
+            .close_in_tx(&mut tx, actor, &case, Some(version), mode, &checks)
+            .await?;
+        let reviewed = Happened {
+            kind: EventKind::ClosingReviewed,
+            payload: json!({
+                "mode": mode.key(), "conditions": conditions_payload(&checks),
+                "ground": extras.ground.map(|g| g.key()), "reason": extras.reason.trim(),
+                "summary": format!("以“{}”结案，{} 项条件均已满足", mode.name_zh(), checks.len()),
+                "summary_en": format!("closed as \"{}\"; all {} conditions met", mode.name_en(), checks.len()),
+            }),
+        };
+        tx.append_events(&[case_event(actor, case.court_id, case.id, tx.now, &reviewed)])
+            .await?;
+        tx.commit().await?;
+        Ok(last)
+    }
+
+    /// 终本 is closed by its ruling: the request moves the case to 结案审查 and submits the
+    /// ruling, drafted from the conditions as they stand, to the approving level. The case
+    /// closes when the ruling is issued (`close_on_ruling_in_tx`), so a returned or withdrawn
+    /// ruling leaves it open, and a case is never 终本 without a ruling.
+    async fn request_dormant(
+        &self,
+        actor: &Actor,
+        case: &CaseRow,
+        stage: Stage,
+        version: i64,
+        checks: &[ConditionCheck],
+    ) -> AppResult<Outcome> {
+        let mut data = self.document_data(actor, case.id).await?;
+        data.notes = ruling_notes(checks);
+        let mut tx = self.store.begin_write().await?;
+        let row = tx
+            .case_for_update(case.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if row.version != version {
+            return Err(AppError::Conflict(
+                "案件已被他人修改，请刷新后重试 / the case was changed by someone else; reload and try again".into(),
+            ));
+        }
+        let kind = DocKind::TerminationRuling;
+        if let Some(d) = tx
+            .unfinished_documents_of_kind(case.id, kind.key())
+            .await?
+            .first()
+        {
+            return Err(AppError::invalid(
+                "closing.ruling_pending",
+                format!(
+                    "本案已有未签发的终本裁定（文书 {} 号），请在该文书上提交或撤回；裁定批准签发时即结案",
+                    d.id
+                ),
+                format!(
+                    "this case already has a 终本 ruling not yet issued (document {}); submit or withdraw it there. The case closes when the ruling is issued",
+                    d.id
+                ),
+            ));
+        }
+        let ruling = self
+            .draft_in_tx(&mut tx, actor, case.id, kind, data, true, None)
+            .await?;
         if stage != Stage::Closing {
             let action = CaseAction::MoveStage { to: Stage::Closing };
-            items.push((
+            let item = (
                 Command::Case {
-                    case_id,
+                    case_id: case.id,
                     version,
                     action: action.clone(),
                 },
+                CaseItem {
+                    case_id: case.id,
+                    version: Some(version),
+                    action,
+                },
+            );
+            for r in self.case_actions_in_tx(&mut tx, actor, vec![item]).await? {
+                r?;
+            }
+        }
+        let mode = ClosingMode::Dormant;
+        let requested = Happened {
+            kind: EventKind::ClosingReviewed,
+            payload: json!({
+                "mode": mode.key(), "conditions": conditions_payload(checks),
+                "document_id": ruling, "requested": true,
+                "summary": format!(
+                    "报请以“{}”结案，{} 项条件均已满足；终本裁定已提交审批，批准签发时结案",
+                    mode.name_zh(), checks.len()
+                ),
+                "summary_en": format!(
+                    "asked to close as \"{}\"; all {} conditions met; the ruling is submitted for approval and the case closes when it is issued",
+                    mode.name_en(), checks.len()
+                ),
+            }),
+        };
+        tx.append_events(&[case_event(
+            actor,
+            case.court_id,
+            case.id,
+            tx.now,
+            &requested,
+        )])
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome {
+            id: Some(case.id),
+            case_number: Some(case.case_number.clone()),
+            ruling_id: Some(ruling),
+            ..Default::default()
+        })
+    }
+
+    /// The 终本 conditions as they stand when the ruling is approved: the case's facts may have
+    /// changed since the request (an asset found, a payout proposed), so approval checks again
+    /// and is refused, naming what fails, rather than close a case that no longer qualifies.
+    pub(crate) async fn dormant_checks_for_ruling(
+        &self,
+        case: &CaseRow,
+    ) -> AppResult<Vec<ConditionCheck>> {
+        let today = beijing_date(zhixing_store::now_ms());
+        let mode = ClosingMode::Dormant;
+        let (checks, _) = self
+            .checks_of(case, mode, &ClosingExtras::default(), today)
+            .await?;
+        rules::require_all(mode, &checks).map_err(|e| {
+            AppError::invalid(
+                "closing.ruling_conditions",
+                format!("终本条件已不再全部满足，裁定不能签发：{}", e.zh),
+                format!(
+                    "the 终本 conditions no longer all hold, so the ruling cannot be issued: {}",
+                    e.en
+                ),
+            )
+        })?;
+        Ok(checks)
+    }
+
+    /// Closes `case` as 终本 in the transaction that issues its ruling `number`: the case
+    /// pipeline closes it (nodes completed or cancelled, archiving node opened), the event
+    /// records the conditions as they stood, and the case enters the dormant-case library.
+    pub(crate) async fn close_on_ruling_in_tx(
+        &self,
+        tx: &mut WriteTx,
+        actor: &Actor,
+        case: &CaseRow,
+        checks: &[ConditionCheck],
+        number: &str,
+    ) -> AppResult<()> {
+        let mode = ClosingMode::Dormant;
+        self.close_in_tx(tx, actor, case, None, mode, checks)
+            .await?;
+        let reviewed = Happened {
+            kind: EventKind::ClosingReviewed,
+            payload: json!({
+                "mode": mode.key(), "conditions": conditions_payload(checks), "ruling": number,
+                "summary": format!("终本裁定 {number} 已签发，以“{}”结案，{} 项条件均已满足", mode.name_zh(), checks.len()),
+                "summary_en": format!("ruling {number} issued; closed as \"{}\"; all {} conditions met", mode.name_en(), checks.len()),
+            }),
+        };
+        tx.append_events(&[case_event(actor, case.court_id, case.id, tx.now, &reviewed)])
+            .await?;
+        let closed_on = beijing_date(tx.now);
+        let next = rules::reinquiry_on(closed_on, 1).map(|d| d.to_string());
+        tx.insert_dormant(
+            case.id,
+            case.court_id,
+            &closed_on.to_string(),
+            next.as_deref(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Moves the case to 结案审查 if needed and closes it through the case pipeline.
+    async fn close_in_tx(
+        &self,
+        tx: &mut WriteTx,
+        actor: &Actor,
+        case: &CaseRow,
+        version: Option<i64>,
+        mode: ClosingMode,
+        checks: &[ConditionCheck],
+    ) -> AppResult<Outcome> {
+        let case_id = case.id;
+        let stage = Stage::from_key(&case.stage)?;
+        let command = |action: CaseAction| Command::Case {
+            case_id,
+            version: version.unwrap_or(case.version),
+            action,
+        };
+        let mut items = Vec::new();
+        let mut first_version = version;
+        if stage != Stage::Closing {
+            let action = CaseAction::MoveStage { to: Stage::Closing };
+            items.push((
+                command(action.clone()),
                 CaseItem {
                     case_id,
                     version: first_version.take(),
@@ -457,53 +660,38 @@ impl App {
         }
         let close = CaseAction::Close {
             mode,
-            dormant: (mode == ClosingMode::Dormant).then(|| rules::dormant_checklist(&checks)),
+            dormant: (mode == ClosingMode::Dormant).then(|| rules::dormant_checklist(checks)),
         };
         items.push((
-            Command::Case {
-                case_id,
-                version,
-                action: close.clone(),
-            },
+            command(close.clone()),
             CaseItem {
                 case_id,
                 version: first_version,
                 action: close,
             },
         ));
-        let mut last = None;
-        for r in self.case_actions_in_tx(&mut tx, actor, items).await? {
-            last = Some(r?);
+        let mut last = Outcome::default();
+        for r in self.case_actions_in_tx(tx, actor, items).await? {
+            last = r?;
         }
-        let conditions: Vec<serde_json::Value> = checks
-            .iter()
-            .map(|c| json!({"key": c.key, "detail": c.detail_zh}))
-            .collect();
-        let reviewed = Happened {
-            kind: EventKind::ClosingReviewed,
-            payload: json!({
-                "mode": mode.key(), "conditions": conditions,
-                "ground": extras.ground.map(|g| g.key()), "reason": extras.reason.trim(),
-                "summary": format!("以“{}”结案，{} 项条件均已满足", mode.name_zh(), checks.len()),
-                "summary_en": format!("closed as \"{}\"; all {} conditions met", mode.name_en(), checks.len()),
-            }),
-        };
-        tx.append_events(&[case_event(actor, case.court_id, case.id, tx.now, &reviewed)])
-            .await?;
-        if mode == ClosingMode::Dormant {
-            let closed_on = beijing_date(tx.now);
-            let next = rules::reinquiry_on(closed_on, 1).map(|d| d.to_string());
-            tx.insert_dormant(
-                case.id,
-                case.court_id,
-                &closed_on.to_string(),
-                next.as_deref(),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(last.unwrap_or_default())
+        Ok(last)
     }
+}
+
+/// What the 终本 ruling states of the conditions (the payout conditions are not its business).
+fn ruling_notes(checks: &[ConditionCheck]) -> Vec<String> {
+    checks
+        .iter()
+        .filter(|c| c.key != "funds_paid_out" && c.key != "no_pending_disbursement")
+        .map(|c| format!("{}：{}", c.name_zh, c.detail_zh))
+        .collect()
+}
+
+fn conditions_payload(checks: &[ConditionCheck]) -> Vec<serde_json::Value> {
+    checks
+        .iter()
+        .map(|c| json!({"key": c.key, "detail": c.detail_zh}))
+        .collect()
 }
 
 #[cfg(test)]

@@ -313,6 +313,8 @@ pub struct Outcome {
     pub binding_code: Option<String>,
     /// For a node-definitions or working-calendar setting: the open node instances it moved.
     pub recomputed: Option<crate::node_rules::RecomputeCounts>,
+    /// For a 终本 request: the ruling submitted for approval (the case closes when it is issued).
+    pub ruling_id: Option<i64>,
 }
 
 use Role::*;
@@ -394,13 +396,16 @@ pub fn allowed_roles(cmd: &Command) -> &'static [Role] {
             CaseAction::ReceiveFunds { .. } | CaseAction::DisburseFunds { .. } => {
                 &[Officer, Judge, TeamLeader]
             }
-            CaseAction::Close { .. } | CaseAction::Archive => &[Judge, TeamLeader, BureauChief],
+            // The president too: a court may set 终本 rulings to the president's approval, and
+            // issuing the ruling closes the case.
+            CaseAction::Close { .. } => &[Judge, TeamLeader, BureauChief, President],
+            CaseAction::Archive => &[Judge, TeamLeader, BureauChief],
         },
     }
 }
 
 /// Closing and case money have their own procedures: `CloseCase` checks the mode's
-/// conditions against the case's facts and drafts the ruling; the funds commands keep the
+/// conditions against the case's facts (and 终本 closes only when its ruling is issued); the funds commands keep the
 /// ledger and ask for approval above the court's amount. As plain case actions they would
 /// skip all that, so `execute` refuses them.
 fn by_procedure_only(action: &CaseAction) -> AppResult<()> {

@@ -257,6 +257,12 @@ fn data_of(row: &DocumentRow) -> AppResult<DocData> {
         .map_err(|e| AppError::Internal(format!("document {}: data {e}", row.id)))
 }
 
+/// The 终本 ruling is the closing itself: it is drafted by the closing procedure, which checks
+/// the conditions, and issuing it closes the case (`closing.rs`).
+pub fn by_closing_only(kind: DocKind) -> bool {
+    kind == DocKind::TerminationRuling
+}
+
 /// Closed and archived cases take no more documents.
 fn check_case_open(case: &CaseRow) -> AppResult<()> {
     if case.stage == "closed" || case.stage == "archived" {
@@ -457,6 +463,13 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         self.court_scope(actor, case.court_id, cmd)?;
+        if by_closing_only(input.kind) {
+            return Err(invalid(
+                "document.ruling_by_closing",
+                "终本裁定须在结案页面报请“终结本次执行程序”时生成，不能单独起草",
+                "a 终本 ruling is drafted by asking to close the case as 终本 on the closing page, not on its own",
+            ));
+        }
         let (cause, notes, assets) =
             check_edits(input.kind, &input.cause, &input.notes, &input.assets)?;
         let mut data = self.document_data(actor, case.id).await?;
@@ -897,6 +910,11 @@ impl App {
         check_case_open(&case)?;
         let kind = kind_of(&doc)?;
         let level = level_of(&doc)?;
+        let closing = if by_closing_only(kind) {
+            Some(self.dormant_checks_for_ruling(&case).await?)
+        } else {
+            None
+        };
         let nth = self
             .store
             .predicted_nth_of_kind(case.id, kind.key())
@@ -1068,6 +1086,10 @@ impl App {
             )
             .await?;
             tx.append_events(&[filed, issued]).await?;
+            if let Some(checks) = &closing {
+                self.close_on_ruling_in_tx(&mut tx, actor, &row, checks, &number)
+                    .await?;
+            }
             tx.commit().await?;
             AppResult::Ok(Outcome {
                 id: Some(doc.id),
@@ -1109,6 +1131,7 @@ impl App {
             .approval_levels(case.court_id)
             .await?
             .into_iter()
+            .filter(|(k, _)| !by_closing_only(*k))
             .collect();
         Ok(CaseDocuments {
             case_id,

@@ -472,38 +472,52 @@ async fn who_may_decide() {
         // A higher post signs for a lower one.
         step(&app, &chief, own, ReviewStep::Approve).await.unwrap();
 
-        // 终本 rulings need the bureau chief.
+        // 限制消费令 need the president: the bureau chief may not sign them.
+        let president = actor(&app, "mz_yz").await;
         let t = draft(
             &app,
             &clerk,
-            input(case_id, DocKind::TerminationRuling, true),
+            input(case_id, DocKind::ConsumptionRestriction, true),
         )
         .await
         .unwrap();
         assert_eq!(
             app.store.document(t).await.unwrap().unwrap().approval_level,
-            "bureau_chief"
+            "president"
         );
-        assert!(app
-            .review_queue(&lead, 0)
-            .await
-            .unwrap()
-            .iter()
-            .all(|q| q.doc.row.id != t));
-        let e = step(&app, &lead, t, ReviewStep::Approve).await.unwrap_err();
-        assert_eq!(e.code(), "document.approval_level");
-        assert!(e.message_zh().contains("执行局长"), "{}", e.message_zh());
         assert!(app
             .review_queue(&chief, 0)
             .await
             .unwrap()
             .iter()
+            .all(|q| q.doc.row.id != t));
+        let e = step(&app, &chief, t, ReviewStep::Approve)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), "document.approval_level");
+        assert!(e.message_zh().contains("院长"), "{}", e.message_zh());
+        assert!(app
+            .review_queue(&president, 0)
+            .await
+            .unwrap()
+            .iter()
             .any(|q| q.doc.row.id == t));
-        step(&app, &chief, t, ReviewStep::Approve).await.unwrap();
+        step(&app, &president, t, ReviewStep::Approve)
+            .await
+            .unwrap();
         assert_eq!(
             app.store.document(t).await.unwrap().unwrap().status,
             "issued"
         );
+        // 终本 rulings come only from the closing procedure (the dormant tests follow one).
+        let e = draft(
+            &app,
+            &clerk,
+            input(case_id, DocKind::TerminationRuling, true),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.code(), "document.ruling_by_closing", "{label}");
         let _ = std::fs::remove_dir_all(dir);
     })
     .await;

@@ -196,24 +196,117 @@ async fn a_dormant_closing_from_the_facts_enters_the_library() {
             .unwrap()
             .unwrap()
             .version;
-        app.execute(
-            &judge,
-            Command::CloseCase {
-                case_id,
-                version: v,
-                mode: ClosingMode::Dormant,
-                extras: ClosingExtras::default(),
-            },
+        let ask = |v: i64| {
+            app.execute(
+                &judge,
+                Command::CloseCase {
+                    case_id,
+                    version: v,
+                    mode: ClosingMode::Dormant,
+                    extras: ClosingExtras::default(),
+                },
+            )
+        };
+        // The request submits the ruling; the case is under closing review, not closed.
+        let ruling = ask(v).await.unwrap().ruling_id.expect("the ruling's id");
+        let row = app.store.case_by_id(case_id).await.unwrap().unwrap();
+        assert_eq!(row.stage, "closing", "{engine}");
+        assert!(app.store.dormant_entry(case_id).await.unwrap().is_none());
+        let doc = app.store.document(ruling).await.unwrap().unwrap();
+        assert_eq!(
+            (doc.kind.as_str(), doc.status.as_str()),
+            ("termination_ruling", "submitted"),
+            "{engine}"
+        );
+        let view = app
+            .closing_check(&judge, case_id, ClosingMode::Dormant)
+            .await
+            .unwrap();
+        assert_eq!(view.pending_ruling.map(|p| p.document_id), Some(ruling));
+        // Asking again while the ruling waits: refused, nothing drafted.
+        let e = ask(row.version).await.unwrap_err();
+        assert_eq!(e.code(), "closing.ruling_pending", "{engine}");
+        assert_eq!(app.store.case_documents(case_id).await.unwrap().len(), 4);
+        // Nor is a 终本 ruling drafted outside the closing procedure.
+        let clerk = actor(&app, "mz_clerk").await;
+        let e = app
+            .execute(
+                &clerk,
+                Command::DraftDocument(Box::new(DraftInput {
+                    case_id,
+                    kind: DocKind::TerminationRuling,
+                    cause: "民间借贷纠纷".into(),
+                    notes: vec![],
+                    assets: vec![],
+                    submit: true,
+                })),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), "document.ruling_by_closing", "{engine}");
+
+        let approve = |who: &'static str| {
+            let app = &app;
+            async move {
+                let a = actor(app, who).await;
+                let v = app.store.document(ruling).await.unwrap().unwrap().version;
+                app.execute(
+                    &a,
+                    Command::ReviewDocument {
+                        document_id: ruling,
+                        version: v,
+                        step: ReviewStep::Approve,
+                    },
+                )
+                .await
+            }
+        };
+        // 终本 rulings are the bureau chief's to approve.
+        let e = approve("mz_t1_lead").await.unwrap_err();
+        assert_eq!(e.code(), "document.approval_level", "{engine}");
+        // A debtor found missing since the request: approval checks again and is refused,
+        // naming the condition; the ruling still waits and the case is open.
+        record(
+            &app,
+            "mz_clerk",
+            case_id,
+            RecordKind::DebtorMissing,
+            "被执行人已离开住所，电话无法接通",
         )
-        .await
-        .unwrap();
+        .await;
+        let events = app.store.case_events(case_id).await.unwrap().len();
+        let e = approve("mz_chief").await.unwrap_err();
+        assert_eq!(e.code(), "closing.ruling_conditions", "{engine}");
+        assert!(e.message_zh().contains("下落不明"), "{}", e.message_zh());
+        assert_eq!(app.store.case_events(case_id).await.unwrap().len(), events);
+        let doc = app.store.document(ruling).await.unwrap().unwrap();
+        assert_eq!(doc.status, "submitted", "{engine}");
+        assert_eq!(
+            app.store.case_by_id(case_id).await.unwrap().unwrap().stage,
+            "closing"
+        );
+        record(
+            &app,
+            "mz_clerk",
+            case_id,
+            RecordKind::DebtorSearched,
+            "经公安机关协查及走访村委会，未能查找到被执行人下落",
+        )
+        .await;
+        // Issued: the case closes as 终本 in the same transaction and enters the library.
+        approve("mz_chief").await.unwrap();
+        let doc = app.store.document(ruling).await.unwrap().unwrap();
+        assert_eq!(doc.status, "issued", "{engine}");
         let row = app.store.case_by_id(case_id).await.unwrap().unwrap();
         assert_eq!(row.stage, "closed", "{engine}");
         assert_eq!(row.closing_mode.as_deref(), Some("dormant"));
-        let docs = app.store.case_documents(case_id).await.unwrap();
+        let events = app.store.case_events(case_id).await.unwrap();
+        let last = events.last().unwrap();
+        assert_eq!(last.kind, "closing_reviewed", "{engine}");
         assert!(
-            docs.iter().any(|d| d.kind == "termination_ruling"),
-            "{engine}: the 终本 ruling is drafted"
+            last.payload.contains(doc.number.as_deref().unwrap()),
+            "{}",
+            last.payload
         );
         let entry = app.store.dormant_entry(case_id).await.unwrap().unwrap();
         assert_eq!(entry.status, "watching");

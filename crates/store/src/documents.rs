@@ -225,6 +225,23 @@ impl WriteTx {
         .await?)
     }
 
+    /// The case's documents of `kind` not yet issued or withdrawn (being drafted, waiting for
+    /// review or returned), oldest first; read under the case's lock.
+    pub async fn unfinished_documents_of_kind(
+        &mut self,
+        case_id: i64,
+        kind: &str,
+    ) -> StoreResult<Vec<DocumentRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM documents d WHERE d.case_id = $1 AND d.kind = $2 \
+             AND d.status IN ('draft', 'submitted', 'returned') ORDER BY d.id"
+        ))
+        .bind(case_id)
+        .bind(kind)
+        .fetch_all(&mut *self.tx)
+        .await?)
+    }
+
     /// Writes every mutable column of `d` if the row is still at `d.version`; the stored
     /// version becomes `d.version + 1`. False when someone changed it first.
     pub async fn save_document(&mut self, d: &DocumentRow) -> StoreResult<bool> {

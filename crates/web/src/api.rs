@@ -465,6 +465,7 @@ fn detail(c: views::CaseDetail) -> CaseDetail {
         crate::closing::ApiCondition,
         crate::closing::ClosingRecordRequest,
         crate::closing::CloseRequest,
+        crate::closing::ApiRulingSubmitted,
         crate::funds::ApiAccount,
         crate::funds::ApiFundEntry,
         crate::funds::ApiPlanLine,

@@ -9,6 +9,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
@@ -27,7 +28,7 @@ use crate::i18n::msg;
 use crate::i18n::Lang;
 use crate::pages::{render_page, staff_page, Page};
 use crate::session::{ApiJson, ApiSession, ApiWrite, PageSession};
-use crate::staff::{error_page, form_command};
+use crate::staff::{error_page, form_command, form_command_to};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -101,6 +102,8 @@ pub struct ClosingPageHtml {
     pub needs_ground: bool,
     pub needs_reason: bool,
     pub today: String,
+    /// The 终本 ruling awaiting approval (id, status in words): the case closes when it is issued.
+    pub pending_ruling: Option<(i64, String)>,
 }
 
 staff_page!(
@@ -177,6 +180,12 @@ fn page_html(lang: Lang, user: CurrentUser, csrf: String, v: &ClosingView) -> Cl
         needs_ground: v.mode == ClosingMode::Terminated,
         needs_reason: !matches!(v.mode, ClosingMode::Completed | ClosingMode::Dormant),
         today: v.today.to_string(),
+        pending_ruling: v.pending_ruling.as_ref().map(|p| {
+            (
+                p.document_id,
+                msg(lang, p.status.name_zh(), p.status.name_en()),
+            )
+        }),
     }
 }
 
@@ -281,7 +290,12 @@ async fn close_post(
     Form(f): Form<CloseForm>,
 ) -> Response {
     let cmd = close_command(id, f.version, &f.mode, &f.ground, f.reason);
-    form_command(&app, &s, &f.csrf, cmd, &format!("/cases/{id}")).await
+    // A 终本 request goes on to its ruling, which closes the case when it is approved.
+    form_command_to(&app, &s, &f.csrf, cmd, |o| match o.ruling_id {
+        Some(doc) => format!("/documents/{doc}"),
+        None => format!("/cases/{id}"),
+    })
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -396,12 +410,22 @@ pub struct CloseRequest {
     pub reason: String,
 }
 
+/// The 终本 ruling a request submitted for approval.
+#[derive(Serialize, ToSchema)]
+pub struct ApiRulingSubmitted {
+    /// The ruling (`/api/v1/documents/{id}`); the case closes when it is approved and issued.
+    pub document_id: i64,
+    pub case_id: i64,
+}
+
 /// Closes the case when every condition of the mode holds; otherwise 422 naming each failed
-/// condition, and nothing changes. A 终本 closing drafts the ruling for approval and enters
-/// the case in the dormant-case library.
+/// condition, and nothing changes. 终本 closes by its ruling: the request moves the case to
+/// 结案审查 and submits the ruling for approval (202, with the ruling's id); approval checks the
+/// conditions again, issues the ruling, closes the case and enters it in the dormant-case
+/// library. The other modes close at once (204).
 #[utoipa::path(post, path = "/api/v1/cases/{id}/close", params(("id" = i64, Path, description = "case id")),
     request_body = CloseRequest,
-    responses((status = 204), (status = 404, body = crate::api::Problem), (status = 409, body = crate::api::Problem),
+    responses((status = 204), (status = 202, body = ApiRulingSubmitted), (status = 404, body = crate::api::Problem), (status = 409, body = crate::api::Problem),
         (status = 422, body = crate::api::Problem), (status = 423, body = crate::api::Problem)))]
 pub async fn api_close(
     State(app): State<App>,
@@ -409,10 +433,22 @@ pub async fn api_close(
     Path(id): Path<i64>,
     ApiJson(r): ApiJson<CloseRequest>,
 ) -> Response {
-    crate::api::no_content(
-        &app,
-        &w.session.actor,
-        close_command(id, r.version, &r.mode, &r.ground, r.reason),
-    )
-    .await
+    let cmd = match close_command(id, r.version, &r.mode, &r.ground, r.reason) {
+        Ok(c) => c,
+        Err(e) => return problem(&e),
+    };
+    match app.execute(&w.session.actor, cmd).await {
+        Ok(o) => match o.ruling_id {
+            Some(document_id) => (
+                StatusCode::ACCEPTED,
+                Json(ApiRulingSubmitted {
+                    document_id,
+                    case_id: id,
+                }),
+            )
+                .into_response(),
+            None => StatusCode::NO_CONTENT.into_response(),
+        },
+        Err(e) => problem(&e),
+    }
 }

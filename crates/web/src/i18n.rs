@@ -1302,6 +1302,12 @@ dictionary! {
     "closing.reason" => "依据和理由", "Evidence and reasons";
     "closing.not_ready" => "尚有条件未满足，提交后系统将逐项说明。", "Some conditions are not met; submitting lists each of them.";
     "closing.close" => "结案", "Close the case";
+    "closing.request_dormant" => "报请终本，提交终本裁定审批", "Ask to close as 终本: submit the ruling for approval";
+    "closing.dormant_by_ruling" => "终本以裁定结案：提交后终本裁定送审批，批准签发时系统再次核对条件并结案、纳入终本案件库；裁定被退回或撤回的，案件不结。", "终本 closes by its ruling: the ruling goes for approval, and when it is approved and issued the conditions are checked again, the case closes and enters the dormant-case library. If the ruling is returned or withdrawn, the case stays open.";
+    "closing.ruling_pending" => "终本裁定审批中", "终本 ruling awaiting approval";
+    "closing.ruling_status" => "终本裁定：{}", "The 终本 ruling: {}";
+    "closing.ruling_open" => "打开裁定", "Open the ruling";
+    "closing.ruling_hint" => "裁定批准签发时即结案；如需修改，请在裁定页面修改后重新提交，或撤回后重新报请。", "The case closes when the ruling is approved and issued. To change it, edit and resubmit it on its page, or withdraw it and ask again.";
     "dormant.title" => "终本案件库", "Dormant-case library";
     "dormant.link" => "终本案件库与恢复执行", "Dormant-case library and restoration";
     "dormant.intro" => "以终结本次执行程序结案的案件，每六个月自动网络查控一次，持续五年，结果告知申请执行人；发现财产或申请执行人申请的，可恢复执行。", "Cases closed as dormant (终本) are re-inquired through the network every six months for five years and the applicant is told the results; when property is found, or the applicant asks, the case is restored.";

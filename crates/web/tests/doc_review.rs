@@ -299,7 +299,7 @@ async fn pages_render_for_each_role() {
             &clerk,
             format!("{}/api/v1/cases/{case_id}/documents", s.base),
             Some(&token),
-            &json!({"kind": "termination_ruling", "cause": "借款合同纠纷", "submit": true}),
+            &json!({"kind": "consumption_restriction", "cause": "借款合同纠纷", "submit": true}),
         )
         .await;
         assert_eq!(r.status(), StatusCode::CREATED, "{engine}");
@@ -310,7 +310,7 @@ async fn pages_render_for_each_role() {
             ("mz_t1_officer1", true, false, false),
             ("mz_t1_judge", true, false, true),
             ("mz_t1_lead", true, false, true),
-            ("mz_chief", false, true, true),
+            ("mz_chief", false, false, true),
             ("mz_yz", false, true, true),
             ("mz_supervisor", false, false, false),
             ("mz_reception", false, false, false),
@@ -318,7 +318,12 @@ async fn pages_render_for_each_role() {
             let c = signed_in(&s, user).await;
             let (st, page) = get_page(&c, format!("{}/cases/{case_id}/documents", s.base)).await;
             assert_eq!(st, StatusCode::OK, "{engine} {user}");
-            assert!(page.contains("终结本次执行程序裁定书"), "{engine} {user}");
+            assert!(page.contains("限制消费令"), "{engine} {user}");
+            // The 终本 ruling is drafted by the closing procedure, not from this form.
+            assert!(
+                !page.contains("value=\"termination_ruling\""),
+                "{engine} {user}"
+            );
             assert_eq!(
                 page.contains("name=\"kind\""),
                 drafts,
@@ -350,9 +355,9 @@ async fn pages_render_for_each_role() {
         assert_eq!(st, StatusCode::NOT_FOUND, "{engine}");
         let (st, _) = get_page(&other, format!("{}/cases/{case_id}/documents", s.base)).await;
         assert_eq!(st, StatusCode::NOT_FOUND);
-        let chief = signed_in(&s, "mz_chief").await;
-        let _ = get_page(&chief, format!("{}/lang?to=en&back=%2Freviews", s.base)).await;
-        let (_, page) = get_page(&chief, format!("{}/documents/{id}", s.base)).await;
+        let president = signed_in(&s, "mz_yz").await;
+        let _ = get_page(&president, format!("{}/lang?to=en&back=%2Freviews", s.base)).await;
+        let (_, page) = get_page(&president, format!("{}/documents/{id}", s.base)).await;
         assert!(page.contains("Approve and issue"), "{engine}");
         // The administrator sets who approves a kind, on the templates page.
         let admin = signed_in(&s, "mz_admin").await;
