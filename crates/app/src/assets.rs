@@ -1,8 +1,8 @@
 //! Asset inquiry and control (财产查控, 控制措施) through the pipeline.
 //!
 //! The network inquiry: filing starts one task per debtor; [`App::process_inquiries`] (the
-//! supervision loop of `zhixing serve`) and `Command::RunInquiry` (the 立即查询 button) submit
-//! due tasks to the provider (`crate::inquiry`) and poll them, storing every answer per kind —
+//! supervision loop of `zhixing serve`) and `Command::RunInquiry` (the 立即查询 button), both
+//! under the lease `INQUIRY_LEASE`, submit due tasks to the provider (`crate::inquiry`) and poll them, storing every answer per kind —
 //! "nothing found" included — and the assets found, with one `InquiryAnswered` event per case.
 //! The provider is called before the write transaction, so a slow network never holds the
 //! writer, and a batch is a few multi-row statements whatever its size.
@@ -723,8 +723,21 @@ impl App {
                 .await?;
             tx.commit().await?;
         }
-        self.run_inquiries(actor, zhixing_store::now_ms(), Some(case_id), 1_000)
-            .await?;
+        // Under the loop's lease, so the provider never sees a task from two places at once.
+        // While the loop holds it, the case's tasks are due now and its current tick takes
+        // them; the page shows them as waiting.
+        let holder = crate::scheduler::holder_token();
+        if self
+            .store
+            .acquire_lease(INQUIRY_LEASE, &holder, crate::scheduler::LEASE_TTL_MS)
+            .await?
+        {
+            let ran = self
+                .run_inquiries(actor, zhixing_store::now_ms(), Some(case_id), 1_000)
+                .await;
+            self.store.release_lease(INQUIRY_LEASE, &holder).await?;
+            ran?;
+        }
         Ok(Outcome {
             id: Some(case_id),
             ..Default::default()

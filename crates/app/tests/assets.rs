@@ -146,6 +146,41 @@ async fn the_inquiry_loop_runs_under_one_lease() {
             .acquire_lease(INQUIRY_LEASE, "another-process", 60_000)
             .await
             .unwrap());
+
+        // The 立即查询 button too: while the loop holds the lease it leaves the case's new round
+        // due for the loop and submits nothing itself; once free, it runs at once.
+        app.process_inquiries(t0 + SIMULATED_SLOW_MS + 1, 500)
+            .await
+            .unwrap();
+        let clerk = actor(&app, "mz_clerk").await;
+        app.execute(&clerk, Command::RunInquiry { case_id: id })
+            .await
+            .unwrap();
+        let tasks = app.store.case_inquiry_tasks(id).await.unwrap();
+        assert_eq!(tasks.len(), 2, "{label}: a new round");
+        assert!(
+            tasks.iter().any(|t| t.provider_ticket.is_none()),
+            "{label}: the new round waits for the loop"
+        );
+        app.store
+            .release_lease(INQUIRY_LEASE, "another-process")
+            .await
+            .unwrap();
+        app.execute(&clerk, Command::RunInquiry { case_id: id })
+            .await
+            .unwrap();
+        let tasks = app.store.case_inquiry_tasks(id).await.unwrap();
+        assert_eq!(tasks.len(), 2, "{label}: the waiting round, not another");
+        assert!(
+            tasks.iter().all(|t| t.provider_ticket.is_some()),
+            "{label}: submitted"
+        );
+        // And gave the lease back.
+        assert!(app
+            .store
+            .acquire_lease(INQUIRY_LEASE, "another-process", 60_000)
+            .await
+            .unwrap());
     })
     .await;
 }
