@@ -194,6 +194,12 @@ pub enum Command {
     /// A payout plan among the applicants (案款发放方案); paid at once within the proposer's
     /// authority, else waiting for the level the amount needs.
     ProposeDisbursement(Box<crate::funds::ProposalInput>),
+    /// States each applicant's claim, the basis of the payout plan (分配方案) when a case has
+    /// several applicants.
+    SetApplicantClaims {
+        case_id: i64,
+        claims: Vec<zhixing_domain::funds::PlanLine>,
+    },
     /// An approver pays (`DisburseFunds` plus entries) or refuses a waiting plan.
     DecideDisbursement {
         disbursement_id: i64,
@@ -359,7 +365,9 @@ pub fn allowed_roles(cmd: &Command) -> &'static [Role] {
         Command::RecordService(_)
         | Command::RecordServiceResult(_)
         | Command::SendElectronic { .. } => crate::service::SERVICE_STAFF,
-        Command::RecordReceipt(_) | Command::ProposeDisbursement(_) => crate::funds::FUND_STAFF,
+        Command::RecordReceipt(_)
+        | Command::ProposeDisbursement(_)
+        | Command::SetApplicantClaims { .. } => crate::funds::FUND_STAFF,
         // Each approver only at the level the amount needs (`funds::check_approver`).
         Command::DecideDisbursement { .. } => crate::funds::APPROVERS,
         Command::RunInquiry { .. }
@@ -606,6 +614,7 @@ impl App {
             | Command::SendElectronic { .. } => self.service_command(actor, &cmd).await?,
             Command::RecordReceipt(_)
             | Command::ProposeDisbursement(_)
+            | Command::SetApplicantClaims { .. }
             | Command::DecideDisbursement { .. } => self.funds_command(actor, &cmd).await?,
             Command::RunInquiry { .. }
             | Command::RecordFinding(_)

@@ -14,8 +14,8 @@ use serde_json::json;
 use zhixing_domain::document::ApprovalLevel;
 use zhixing_domain::event::EventKind;
 use zhixing_domain::funds::{
-    self as rules, CaseMovements, Difference, DisbursementStatus, EntryKind, FundSettings,
-    PlanLine, Receipt, ReceiptSource,
+    self as rules, CaseMovements, Difference, DisbursementStatus, Entitlement, EntryKind,
+    FundSettings, PlanLine, Receipt, ReceiptSource,
 };
 use zhixing_domain::lifecycle::{CaseAction, Happened};
 use zhixing_domain::money::Fen;
@@ -150,6 +150,17 @@ pub struct DisbursementView {
     pub held: Fen,
 }
 
+/// An applicant's part in the payouts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimView {
+    pub party_id: i64,
+    pub name: String,
+    /// As the court stated it (None: not stated).
+    pub claim: Option<Fen>,
+    pub paid: Fen,
+    pub outstanding: Option<Fen>,
+}
+
 /// A case's funds page.
 #[derive(Debug, Clone)]
 pub struct CaseFunds {
@@ -165,8 +176,12 @@ pub struct CaseFunds {
     pub disbursements: Vec<DisbursementView>,
     /// The applicants (payees) with their party ids.
     pub applicants: Vec<LineView>,
-    /// A split of the whole balance among the applicants in equal shares (the case records one
-    /// claim for all of them), to start the plan from.
+    /// Each applicant's stated claim, what has been paid to them and what is still owed.
+    pub claims: Vec<ClaimView>,
+    /// The case's claim (申请执行标的), which the applicants' claims add up to.
+    pub claim: Fen,
+    /// A split of the balance to start the plan from: in proportion to what each applicant is
+    /// still owed when the court has stated their claims, else in equal shares.
     pub suggestion: Vec<LineView>,
     pub may_record: bool,
     pub may_propose: bool,
@@ -345,6 +360,9 @@ impl App {
     pub(crate) async fn funds_command(&self, actor: &Actor, cmd: &Command) -> AppResult<Outcome> {
         match cmd {
             Command::RecordReceipt(input) => self.record_receipt(actor, cmd, input).await,
+            Command::SetApplicantClaims { case_id, claims } => {
+                self.set_applicant_claims(actor, *case_id, claims).await
+            }
             Command::ProposeDisbursement(input) => {
                 self.propose_disbursement(actor, cmd, input).await
             }
@@ -460,13 +478,101 @@ impl App {
     /// Applicants of a case: (party id, name).
     async fn applicants(&self, case_id: i64) -> AppResult<Vec<(i64, String)>> {
         Ok(self
+            .entitlements(case_id, &[])
+            .await?
+            .into_iter()
+            .map(|(e, name)| (e.party_id, name))
+            .collect())
+    }
+
+    /// Each applicant's stated claim and what the ledger `entries` show paid to them, with
+    /// their name.
+    async fn entitlements(
+        &self,
+        case_id: i64,
+        entries: &[FundEntryRow],
+    ) -> AppResult<Vec<(Entitlement, String)>> {
+        Ok(self
             .store
             .case_parties(case_id)
             .await?
             .into_iter()
             .filter(|p| p.role == "applicant")
-            .map(|p| (p.party_id, p.name))
+            .map(|p| {
+                let paid = entries
+                    .iter()
+                    .filter(|e| {
+                        e.kind == EntryKind::Disbursement.key() && e.party_id == Some(p.party_id)
+                    })
+                    .map(|e| e.amount_fen)
+                    .sum();
+                let e = Entitlement {
+                    party_id: p.party_id,
+                    claim: p.claim_fen.map(Fen),
+                    paid: Fen(paid),
+                };
+                (e, p.name)
+            })
             .collect())
+    }
+
+    /// States each applicant's claim (the plan's basis): all of them, adding up to the case's
+    /// claim, on an open case of one's own court; an event on the case's chain.
+    async fn set_applicant_claims(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        claims: &[PlanLine],
+    ) -> AppResult<Outcome> {
+        let case = self.funds_case(actor, case_id).await?;
+        if case.court_id != actor.court_id {
+            return Err(AppError::other_court());
+        }
+        let applicants = self.applicants(case.id).await?;
+        let ids: Vec<i64> = applicants.iter().map(|a| a.0).collect();
+        let mut tx = self.store.begin_write().await?;
+        let row = Self::case_in_tx(&mut tx, case.id).await?;
+        if !case_state(&row)?.stage.is_open() {
+            return Err(invalid(
+                "case.closed",
+                "案件已结案，不能再办理此事项",
+                "the case is closed; this action is no longer possible",
+            ));
+        }
+        rules::check_applicant_claims(claims, &ids, Fen(row.claim_fen))?;
+        let pairs: Vec<(i64, i64)> = claims.iter().map(|c| (c.party_id, c.amount.0)).collect();
+        tx.set_applicant_claims(row.id, &pairs).await?;
+        let name_of = |id: i64| {
+            applicants
+                .iter()
+                .find(|a| a.0 == id)
+                .map(|a| a.1.clone())
+                .unwrap_or_default()
+        };
+        let listed = |sep: &str, unit: &str| {
+            claims
+                .iter()
+                .map(|c| format!("{}{sep}{} {unit}", name_of(c.party_id), c.amount))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let set = Happened {
+            kind: EventKind::ApplicantClaimsSet,
+            payload: json!({
+                "claims": claims.iter().map(|c| json!({"party_id": c.party_id, "name": name_of(c.party_id), "amount_fen": c.amount.0})).collect::<Vec<_>>(),
+                "summary": format!("各申请执行人债权额：{}", listed("", "元")),
+                "summary_en": format!("applicants' claims: {}", listed(" ", "yuan")),
+            }),
+        };
+        tx.append_events(&[case_event(actor, row.court_id, row.id, tx.now, &set)])
+            .await?;
+        tx.commit().await?;
+        Ok(Outcome {
+            id: Some(row.id),
+            version: Some(row.version),
+            case_number: Some(row.case_number),
+            ..Default::default()
+        })
     }
 
     async fn propose_disbursement(
@@ -490,7 +596,12 @@ impl App {
                 "the note may be at most 500 characters on one line",
             ));
         }
-        let applicants = self.applicants(case.id).await?;
+        let entries = self.store.fund_entries(case.id).await?;
+        let entitled = self.entitlements(case.id, &entries).await?;
+        let applicants: Vec<(i64, String)> = entitled
+            .iter()
+            .map(|(e, name)| (e.party_id, name.clone()))
+            .collect();
         let ids: Vec<i64> = applicants.iter().map(|a| a.0).collect();
         let settings = self.fund_settings(case.court_id).await?;
         let mut tx = self.store.begin_write().await?;
@@ -511,6 +622,14 @@ impl App {
             ));
         }
         let total = rules::check_plan(&input.lines, &ids, state.held)?;
+        let owed: Vec<Entitlement> = entitled.iter().map(|e| e.0).collect();
+        rules::check_within_claims(&input.lines, &owed, |id| {
+            applicants
+                .iter()
+                .find(|a| a.0 == id)
+                .map(|a| a.1.clone())
+                .unwrap_or_default()
+        })?;
         if tx.pending_disbursement_in_tx(row.id).await?.is_some() {
             return Err(invalid(
                 "funds.pending_exists",
@@ -889,17 +1008,20 @@ impl App {
     /// A case's funds page: account, balance, ledger, proposals and what the reader may do.
     pub async fn case_funds(&self, actor: &Actor, case_id: i64) -> AppResult<CaseFunds> {
         let case = self.funds_case(actor, case_id).await?;
-        let (entries, disbursements, applicants) = tokio::try_join!(
+        let (entries, disbursements) = tokio::try_join!(
             async { Ok::<_, AppError>(self.store.fund_entries(case_id).await?) },
             async { Ok::<_, AppError>(self.store.case_disbursements(case_id).await?) },
-            self.applicants(case_id),
         )?;
+        let entitled = self.entitlements(case_id, &entries).await?;
+        let applicants: Vec<(i64, String)> = entitled
+            .iter()
+            .map(|(e, name)| (e.party_id, name.clone()))
+            .collect();
         let account = self.case_account(case.court_id, case_id).await?;
         let settings = self.fund_settings(case.court_id).await?;
         let state = case_state(&case)?;
         let held = Fen(case.held_fen);
         let own = case.court_id == actor.court_id && FUND_STAFF.contains(&actor.role);
-        let weights: Vec<(i64, i64)> = applicants.iter().map(|a| (a.0, 1)).collect();
         let name_of = |id: i64| {
             applicants
                 .iter()
@@ -907,7 +1029,8 @@ impl App {
                 .map(|a| a.1.clone())
                 .unwrap_or_default()
         };
-        let suggestion = rules::pro_rata(held, &weights)
+        let owed: Vec<Entitlement> = entitled.iter().map(|e| e.0).collect();
+        let suggestion = rules::suggest_payout(held, &owed)
             .into_iter()
             .map(|l| LineView {
                 party_id: l.party_id,
@@ -958,6 +1081,17 @@ impl App {
                     amount: Fen(0),
                 })
                 .collect(),
+            claims: entitled
+                .iter()
+                .map(|(e, name)| ClaimView {
+                    party_id: e.party_id,
+                    name: name.clone(),
+                    claim: e.claim,
+                    paid: e.paid,
+                    outstanding: e.outstanding(),
+                })
+                .collect(),
+            claim: Fen(case.claim_fen),
             suggestion,
             may_record: own && state.stage.is_open(),
             may_propose: own && state.stage.is_open() && held.is_positive(),

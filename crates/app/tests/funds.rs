@@ -1,6 +1,7 @@
 //! Case funds (案款) on both engines: receipts with their ledger entry and the payout node,
 //! payouts within the balance, approval above the threshold and never one's own, pro-rata
-//! plans that sum exactly, cash counted by two, the reconciliation against `held_fen`, court
+//! plans that sum exactly, plans weighted by the applicants' stated claims and capped at what
+//! each is owed, cash counted by two, the reconciliation against `held_fen`, court
 //! scope and permissions, and demo data whose ledgers balance.
 
 mod common;
@@ -9,7 +10,7 @@ use common::*;
 use zhixing_app::commands::{Command, FileCase};
 use zhixing_app::demo::DemoOptions;
 use zhixing_app::funds::{ProposalInput, ReceiptInput};
-use zhixing_app::{App, AppError};
+use zhixing_app::{Actor, App, AppError};
 use zhixing_domain::case::{ClosingMode, Stage};
 use zhixing_domain::funds::{PlanLine, Receipt, ReceiptSource};
 use zhixing_domain::lifecycle::CaseAction;
@@ -300,6 +301,20 @@ async fn a_receipt_on_a_closed_case_is_refused() {
         )
         .await
         .unwrap_err();
+        assert_eq!(e.code(), "case.closed", "{label}");
+        // Nor are a closed case's claims stated.
+        let payee = applicants(&app, id).await[0];
+        let claim = app.store.case_by_id(id).await.unwrap().unwrap().claim_fen;
+        let e = app
+            .execute(
+                &actor(&app, "mz_t1_judge").await,
+                Command::SetApplicantClaims {
+                    case_id: id,
+                    claims: vec![line(payee, Fen(claim))],
+                },
+            )
+            .await
+            .unwrap_err();
         assert_eq!(e.code(), "case.closed", "{label}");
         assert_eq!(version(&app, id).await, v);
         assert!(app.store.fund_entries(id).await.unwrap().is_empty());
@@ -738,5 +753,150 @@ async fn demo_ledgers_balance() {
             assert_eq!(r.closing.0, held);
         },
     )
+    .await;
+}
+
+#[tokio::test]
+async fn stated_claims_weight_the_plan_and_cap_each_payout() {
+    each_engine(DemoOptions { cases: 0, seed: 7 }, |app, label| async move {
+        let id = file_as(&app, "mz_clerk", |court_id| FileCase {
+            applicants: vec![
+                person("张三", "41088319800101123", None),
+                person("王五", "41088319810202234", None),
+                person("赵六", "41088319820303345", None),
+            ],
+            ..filing(court_id)
+        })
+        .await;
+        let ids = applicants(&app, id).await;
+        let (a, b, c) = (ids[0], ids[1], ids[2]);
+        let judge = actor(&app, "mz_t1_judge").await;
+        let set = |who: Actor, claims: Vec<PlanLine>| {
+            let app = &app;
+            async move {
+                app.execute(
+                    &who,
+                    Command::SetApplicantClaims {
+                        case_id: id,
+                        claims,
+                    },
+                )
+                .await
+            }
+        };
+        let events = app.store.case_events(id).await.unwrap().len();
+        // The claims must add up to the case's 38,000 yuan, and only fund staff state them.
+        let e = set(
+            judge.clone(),
+            vec![
+                line(a, Fen(2_000_000)),
+                line(b, Fen(1_200_000)),
+                line(c, Fen(500_000)),
+            ],
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.code(), "funds.claims_total", "{label}");
+        assert!(e.message_zh().contains("38,000.00"), "{}", e.message_zh());
+        let e = set(
+            actor(&app, "mz_clerk").await,
+            vec![
+                line(a, Fen(2_000_000)),
+                line(b, Fen(1_200_000)),
+                line(c, Fen(600_000)),
+            ],
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.status(), 403, "{label}");
+        assert_eq!(app.store.case_events(id).await.unwrap().len(), events);
+        let stated = |view: &zhixing_app::funds::CaseFunds| -> Vec<Option<i64>> {
+            view.claims.iter().map(|c| c.claim.map(|f| f.0)).collect()
+        };
+        let view = app.case_funds(&judge, id).await.unwrap();
+        assert_eq!(stated(&view), [None, None, None], "{label}");
+
+        set(
+            judge.clone(),
+            vec![
+                line(a, Fen(2_000_000)),
+                line(b, Fen(1_200_000)),
+                line(c, Fen(600_000)),
+            ],
+        )
+        .await
+        .unwrap();
+        let last = app.store.case_events(id).await.unwrap().pop().unwrap();
+        assert_eq!(last.kind, "applicant_claims_set", "{label}");
+        assert!(last.payload.contains("王五12,000.00"), "{}", last.payload);
+
+        // 19,000 yuan in the account: split 20 : 12 : 6, as owed.
+        let officer = app
+            .store
+            .user_by_id(
+                app.store
+                    .case_by_id(id)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .officer_id
+                    .unwrap(),
+            )
+            .await
+            .unwrap()
+            .unwrap()
+            .username;
+        receive(
+            &app,
+            &officer,
+            id,
+            receipt(Fen(1_900_000), ReceiptSource::Voluntary),
+        )
+        .await
+        .unwrap();
+        let view = app.case_funds(&judge, id).await.unwrap();
+        let amounts: Vec<i64> = view.suggestion.iter().map(|l| l.amount.0).collect();
+        assert_eq!(amounts, [1_000_000, 600_000, 300_000], "{label}");
+        // Nobody is paid more than is owed to them.
+        let e = propose(&app, "mz_t1_judge", id, vec![line(c, Fen(600_001))])
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), "funds.above_claim", "{label}");
+        assert!(e.message_zh().contains("赵六"), "{}", e.message_zh());
+        let lines: Vec<PlanLine> = view
+            .suggestion
+            .iter()
+            .map(|l| line(l.party_id, l.amount))
+            .collect();
+        propose(&app, "mz_t1_judge", id, lines).await.unwrap();
+        let view = app.case_funds(&judge, id).await.unwrap();
+        let owed: Vec<(i64, Option<i64>)> = view
+            .claims
+            .iter()
+            .map(|c| (c.paid.0, c.outstanding.map(|f| f.0)))
+            .collect();
+        assert_eq!(
+            owed,
+            [
+                (1_000_000, Some(1_000_000)),
+                (600_000, Some(600_000)),
+                (300_000, Some(300_000))
+            ],
+            "{label}"
+        );
+        // More comes in than is still owed: each is offered exactly what is owed; the rest
+        // stays in the account.
+        receive(
+            &app,
+            &officer,
+            id,
+            receipt(Fen(3_000_000), ReceiptSource::Voluntary),
+        )
+        .await
+        .unwrap();
+        let view = app.case_funds(&judge, id).await.unwrap();
+        let amounts: Vec<i64> = view.suggestion.iter().map(|l| l.amount.0).collect();
+        assert_eq!(amounts, [1_000_000, 600_000, 300_000], "{label}");
+    })
     .await;
 }

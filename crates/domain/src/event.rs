@@ -85,6 +85,7 @@ event_kinds! {
     RoutineBatchRun => "routine_batch_run", "集约批量制作文书", "ran a routine-work batch";
     DisbursementProposed => "disbursement_proposed", "提出案款发放方案", "proposed a payout of case funds";
     DisbursementRefused => "disbursement_refused", "不予发放案款", "refused a payout of case funds";
+    ApplicantClaimsSet => "applicant_claims_set", "确定各申请执行人债权额", "stated each applicant's claim";
     AssetLeadFiled => "asset_lead_filed", "登记财产线索", "recorded an asset lead from the applicant";
     UrgentAssetLeadFiled => "urgent_asset_lead_filed", "登记紧急财产线索", "recorded an urgent asset lead from the applicant";
     AssetLeadVerified => "asset_lead_verified", "核查财产线索", "verified an asset lead";
@@ -176,6 +177,7 @@ impl EventKind {
             | EventKind::Blacklisted
             | EventKind::ClosingRecorded
             | EventKind::ClosingReviewed
+            | EventKind::ApplicantClaimsSet
             | EventKind::PropertySeized
             | EventKind::DisposalStarted
             | EventKind::DisposalStepRecorded
@@ -335,6 +337,7 @@ impl EventKind {
             | EventKind::Blacklisted
             | EventKind::ClosingRecorded
             | EventKind::ClosingReviewed
+            | EventKind::ApplicantClaimsSet
             | EventKind::PropertySeized
             | EventKind::DisposalStarted
             | EventKind::DisposalStepRecorded

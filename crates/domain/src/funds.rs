@@ -331,6 +331,130 @@ pub fn pro_rata(total: Fen, weights: &[(i64, i64)]) -> Vec<PlanLine> {
         .collect()
 }
 
+/// What an applicant may be paid: the claim the court stated for the payout plan (None: not
+/// stated) and what has been paid to them already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entitlement {
+    pub party_id: i64,
+    pub claim: Option<Fen>,
+    pub paid: Fen,
+}
+
+impl Entitlement {
+    /// What is still owed to the applicant, when the claim is stated.
+    pub fn outstanding(&self) -> Option<Fen> {
+        self.claim.map(|c| Fen((c.0 - self.paid.0).max(0)))
+    }
+}
+
+/// Checks the claims the court states for a case's applicants (分配方案的依据): every
+/// applicant named once, each claim more than zero, and together exactly the case's claim
+/// (申请执行标的), so the plan divides what the case enforces and nothing else.
+pub fn check_applicant_claims(
+    claims: &[PlanLine],
+    applicants: &[i64],
+    case_claim: Fen,
+) -> DomainResult<()> {
+    let mut seen = BTreeSet::new();
+    for c in claims {
+        if !applicants.contains(&c.party_id) {
+            return Err(refuse(
+                "funds.claim_not_applicant",
+                "只能为本案的申请执行人登记债权额",
+                "claims can be stated only for the case's applicants",
+            ));
+        }
+        if !seen.insert(c.party_id) {
+            return Err(refuse(
+                "funds.claim_twice",
+                "每名申请执行人的债权额只能登记一次",
+                "each applicant's claim may be stated only once",
+            ));
+        }
+        if !c.amount.is_positive() {
+            return Err(refuse(
+                "funds.claim_not_positive",
+                "每名申请执行人的债权额必须大于零",
+                "each applicant's claim must be more than zero",
+            ));
+        }
+    }
+    if seen.len() != applicants.len() {
+        return Err(refuse(
+            "funds.claims_incomplete",
+            "须为本案每一名申请执行人登记债权额",
+            "state the claim of every applicant of the case",
+        ));
+    }
+    let total = claims
+        .iter()
+        .try_fold(Fen(0), |acc, c| acc.checked_add(c.amount))
+        .unwrap_or(Fen(i64::MAX));
+    if total != case_claim {
+        return Err(refuse(
+            "funds.claims_total",
+            format!("各申请执行人债权额之和（{total} 元）须等于本案申请执行标的（{case_claim} 元）"),
+            format!(
+                "the applicants' claims add up to {total} yuan; they must equal the case's claim of {case_claim} yuan"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The payout suggested to start the plan from. When the court has stated every applicant's
+/// claim, `available` is split in proportion to what each is still owed, and nobody is offered
+/// more than that (what is left over stays in the account); otherwise in equal shares.
+pub fn suggest_payout(available: Fen, applicants: &[Entitlement]) -> Vec<PlanLine> {
+    let owed: Option<Vec<(i64, i64)>> = applicants
+        .iter()
+        .map(|a| a.outstanding().map(|o| (a.party_id, o.0)))
+        .collect();
+    match owed {
+        Some(weights) if !weights.is_empty() => {
+            let total_owed: i64 = weights.iter().map(|w| w.1).sum();
+            pro_rata(Fen(available.0.min(total_owed)), &weights)
+        }
+        _ => {
+            let weights: Vec<(i64, i64)> = applicants.iter().map(|a| (a.party_id, 1)).collect();
+            pro_rata(available, &weights)
+        }
+    }
+}
+
+/// Refuses a plan that pays an applicant more than is still owed to them, when the court has
+/// stated the claims.
+pub fn check_within_claims(
+    lines: &[PlanLine],
+    applicants: &[Entitlement],
+    name_of: impl Fn(i64) -> String,
+) -> DomainResult<()> {
+    for l in lines {
+        let Some(owed) = applicants
+            .iter()
+            .find(|a| a.party_id == l.party_id)
+            .and_then(Entitlement::outstanding)
+        else {
+            continue;
+        };
+        if l.amount > owed {
+            let name = name_of(l.party_id);
+            return Err(refuse(
+                "funds.above_claim",
+                format!(
+                    "发放给{name}的 {} 元超过其尚未受偿的债权额 {owed} 元",
+                    l.amount
+                ),
+                format!(
+                    "{} yuan to {name} is more than the {owed} yuan still owed to them",
+                    l.amount
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Disbursement statuses: proposed → paid (approval pays at once) or refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -834,5 +958,88 @@ mod tests {
         assert_eq!(total.closing(), Fen(1_600));
         check_period(d("2026-01-01"), d("2026-12-31")).unwrap();
         assert!(check_period(d("2026-02-01"), d("2026-01-01")).is_err());
+    }
+
+    #[test]
+    fn payouts_follow_the_stated_claims() {
+        let e = |party_id, claim: Option<i64>, paid| Entitlement {
+            party_id,
+            claim: claim.map(Fen),
+            paid: Fen(paid),
+        };
+        // No claims stated: equal shares.
+        let equal = suggest_payout(Fen(1_000), &[e(1, None, 0), e(2, None, 0), e(3, None, 0)]);
+        let amounts: Vec<i64> = equal.iter().map(|l| l.amount.0).collect();
+        assert_eq!(amounts, [334, 333, 333]);
+        // Claims of 3,000 and 1,000 with 1,000 already paid to the first: owed 2,000 and
+        // 1,000, so 900 splits 600 / 300.
+        let plan = suggest_payout(Fen(900), &[e(1, Some(3_000), 1_000), e(2, Some(1_000), 0)]);
+        assert_eq!(
+            plan,
+            [
+                PlanLine {
+                    party_id: 1,
+                    amount: Fen(600)
+                },
+                PlanLine {
+                    party_id: 2,
+                    amount: Fen(300)
+                }
+            ]
+        );
+        // More in the account than is owed: each is offered what they are owed, no more.
+        let plan = suggest_payout(
+            Fen(10_000),
+            &[e(1, Some(3_000), 1_000), e(2, Some(1_000), 1_000)],
+        );
+        assert_eq!(
+            plan,
+            [PlanLine {
+                party_id: 1,
+                amount: Fen(2_000)
+            }]
+        );
+        let within = [e(1, Some(3_000), 1_000), e(2, Some(1_000), 0)];
+        let name = |id: i64| format!("申请人{id}");
+        assert!(check_within_claims(
+            &[PlanLine {
+                party_id: 1,
+                amount: Fen(2_000)
+            }],
+            &within,
+            name
+        )
+        .is_ok());
+        let err = check_within_claims(
+            &[PlanLine {
+                party_id: 2,
+                amount: Fen(1_001),
+            }],
+            &within,
+            name,
+        )
+        .unwrap_err();
+        assert_eq!(err.code, "funds.above_claim");
+        assert!(err.zh.contains("申请人2"), "{}", err.zh);
+    }
+
+    #[test]
+    fn stated_claims_name_every_applicant_and_add_up() {
+        let l = |party_id, amount| PlanLine {
+            party_id,
+            amount: Fen(amount),
+        };
+        let ok = check_applicant_claims(&[l(1, 600), l(2, 400)], &[1, 2], Fen(1_000));
+        assert!(ok.is_ok());
+        for (claims, code) in [
+            (vec![l(1, 600), l(3, 400)], "funds.claim_not_applicant"),
+            (vec![l(1, 600), l(1, 400)], "funds.claim_twice"),
+            (vec![l(1, 1_000), l(2, 0)], "funds.claim_not_positive"),
+            (vec![l(1, 1_000)], "funds.claims_incomplete"),
+            (vec![l(1, 600), l(2, 500)], "funds.claims_total"),
+        ] {
+            let e = check_applicant_claims(&claims, &[1, 2], Fen(1_000)).unwrap_err();
+            assert_eq!(e.code, code, "{claims:?}");
+        }
     }
 }

@@ -177,6 +177,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0023_task_found.sqlite.sql"),
         postgres: include_str!("../migrations/0023_task_found.postgres.sql"),
     },
+    Migration {
+        version: 24,
+        name: "applicant_claims",
+        common: include_str!("../migrations/0024_applicant_claims.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn dialect(sql: &str, engine: Engine) -> String {

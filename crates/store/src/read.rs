@@ -198,8 +198,8 @@ impl Store {
 
     pub async fn case_parties(&self, case_id: i64) -> StoreResult<Vec<CasePartyRow>> {
         Ok(sqlx::query_as(
-            "SELECT cp.role, cp.position, p.id AS party_id, p.kind, p.name, p.id_number, p.phone, p.address \
-             FROM case_parties cp JOIN parties p ON p.id = cp.party_id WHERE cp.case_id = $1 ORDER BY cp.role, cp.position",
+            "SELECT cp.role, cp.position, p.id AS party_id, p.kind, p.name, p.id_number, p.phone, p.address, \
+             cp.claim_fen FROM case_parties cp JOIN parties p ON p.id = cp.party_id WHERE cp.case_id = $1 ORDER BY cp.role, cp.position",
         )
         .bind(case_id)
         .fetch_all(&self.read)

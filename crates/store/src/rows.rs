@@ -109,6 +109,8 @@ pub struct CasePartyRow {
     pub id_number: String,
     pub phone: Option<String>,
     pub address: Option<String>,
+    /// An applicant's claim as the court stated it for the payout plan (None: not stated).
+    pub claim_fen: Option<i64>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -227,6 +227,27 @@ impl WriteTx {
         Ok(())
     }
 
+    /// States each applicant's claim (party id, fen) for the payout plan; the caller has
+    /// checked that the list names every applicant of the case once.
+    pub async fn set_applicant_claims(
+        &mut self,
+        case_id: i64,
+        claims: &[(i64, i64)],
+    ) -> StoreResult<()> {
+        for (party_id, fen) in claims {
+            sqlx::query(
+                "UPDATE case_parties SET claim_fen = $1 \
+                 WHERE case_id = $2 AND party_id = $3 AND role = 'applicant'",
+            )
+            .bind(fen)
+            .bind(case_id)
+            .bind(party_id)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        Ok(())
+    }
+
     /// Loads a case inside the transaction, for the pipeline's checks.
     pub async fn case_for_update(&mut self, case_id: i64) -> StoreResult<Option<CaseRow>> {
         Ok(sqlx::query_as::<_, CaseRow>(&format!(

@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Form, Json, Router};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -37,6 +37,7 @@ pub fn routes() -> Router<App> {
         .route("/cases/{id}/funds/summary", get(summary))
         .route("/cases/{id}/funds/receipts", post(receipt_form))
         .route("/cases/{id}/funds/disbursements", post(proposal_form))
+        .route("/cases/{id}/funds/claims", post(claims_form))
         .route("/funds/disbursements/{id}/decision", post(decision_form))
         .route("/funds/approvals", get(approvals_page))
         .route("/funds/reconciliation", get(reconciliation_page))
@@ -45,6 +46,7 @@ pub fn routes() -> Router<App> {
         .route("/api/v1/cases/{id}/funds", get(api_case))
         .route("/api/v1/cases/{id}/funds/receipts", post(api_receipt))
         .route("/api/v1/cases/{id}/funds/disbursements", post(api_propose))
+        .route("/api/v1/cases/{id}/funds/claims", put(api_claims))
         .route(
             "/api/v1/funds/disbursements/{id}/decision",
             post(api_decide),
@@ -180,6 +182,10 @@ pub struct CasePageHtml {
     pub colleagues: Vec<(i64, String)>,
     /// (party id, name, suggested amount).
     pub plan: Vec<(i64, String, String)>,
+    /// Each applicant: (party id, name, stated claim or empty, paid, still owed or empty).
+    pub claims: Vec<(i64, String, String, String, String)>,
+    pub claims_stated: bool,
+    pub case_claim: String,
     pub approval_above: String,
     pub approval_level: String,
     pub today: String,
@@ -245,6 +251,22 @@ fn case_html(lang: Lang, user: CurrentUser, csrf: String, v: &CaseFunds) -> Case
                 (a.party_id, a.name.clone(), suggested)
             })
             .collect(),
+        claims: v
+            .claims
+            .iter()
+            .map(|c| {
+                let or_blank = |f: Option<Fen>| f.map(|f| f.to_string()).unwrap_or_default();
+                (
+                    c.party_id,
+                    c.name.clone(),
+                    or_blank(c.claim),
+                    c.paid.to_string(),
+                    or_blank(c.outstanding),
+                )
+            })
+            .collect(),
+        claims_stated: v.claims.iter().all(|c| c.claim.is_some()),
+        case_claim: v.claim.to_string(),
         approval_above: v.approval_above.to_string(),
         approval_level: tr(lang, v.approval_level.name_zh(), v.approval_level.name_en()),
         today: v.today.to_string(),
@@ -378,6 +400,44 @@ fn plan_of(f: &Fields) -> Result<Vec<PlanLine>, AppError> {
     }
     lines.sort_by_key(|l| l.party_id);
     Ok(lines)
+}
+
+/// The claims from `claim_<party id>` fields (every applicant's, blank ones refused by the rule).
+fn claims_of(f: &Fields) -> Result<Vec<PlanLine>, AppError> {
+    let mut claims = Vec::new();
+    for (k, v) in f {
+        let Some(party) = k.strip_prefix("claim_") else {
+            continue;
+        };
+        let party_id: i64 = party.parse().map_err(|_| {
+            AppError::invalid(
+                "funds.claim_not_applicant",
+                "只能为本案的申请执行人登记债权额",
+                "claims can be stated only for the case's applicants",
+            )
+        })?;
+        let amount = if v.trim().is_empty() {
+            Fen(0)
+        } else {
+            parse_amount(v)?
+        };
+        claims.push(PlanLine { party_id, amount });
+    }
+    claims.sort_by_key(|l| l.party_id);
+    Ok(claims)
+}
+
+async fn claims_form(
+    State(app): State<App>,
+    s: PageSession,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> Response {
+    let cmd = claims_of(&f).map(|claims| Command::SetApplicantClaims {
+        case_id: id,
+        claims,
+    });
+    run_form(&app, &s, &f, cmd, format!("/cases/{id}/funds")).await
 }
 
 async fn proposal_form(
@@ -944,6 +1004,15 @@ impl From<&DisbursementView> for ApiDisbursement {
 }
 
 #[derive(Serialize, ToSchema)]
+pub struct ApiApplicantClaim {
+    pub party_id: i64,
+    pub name: String,
+    pub claim_fen: Option<i64>,
+    pub paid_fen: i64,
+    pub outstanding_fen: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct ApiCaseFunds {
     pub case_id: i64,
     pub case_number: String,
@@ -953,7 +1022,12 @@ pub struct ApiCaseFunds {
     pub recovered_fen: i64,
     pub entries: Vec<ApiFundEntry>,
     pub disbursements: Vec<ApiDisbursement>,
-    /// The applicants with an equal split of the balance (exact to the fen).
+    /// The case's claim, which the applicants' stated claims add up to.
+    pub claim_fen: i64,
+    /// Each applicant's stated claim (null: not stated), paid so far and still owed.
+    pub claims: Vec<ApiApplicantClaim>,
+    /// A split of the balance to start the plan from, exact to the fen: in proportion to what
+    /// each applicant is still owed (never more) when every claim is stated, else equal shares.
     pub suggestion: Vec<ApiPlanLine>,
     pub approval_above_fen: i64,
     pub approval_level: String,
@@ -991,6 +1065,18 @@ impl From<&CaseFunds> for ApiCaseFunds {
                 })
                 .collect(),
             disbursements: v.disbursements.iter().map(ApiDisbursement::from).collect(),
+            claim_fen: v.claim.0,
+            claims: v
+                .claims
+                .iter()
+                .map(|c| ApiApplicantClaim {
+                    party_id: c.party_id,
+                    name: c.name.clone(),
+                    claim_fen: c.claim.map(|f| f.0),
+                    paid_fen: c.paid.0,
+                    outstanding_fen: c.outstanding.map(|f| f.0),
+                })
+                .collect(),
             suggestion: v
                 .suggestion
                 .iter()
@@ -1049,6 +1135,14 @@ pub struct ProposalRequest {
     pub lines: Vec<PlanLineRequest>,
     #[serde(default)]
     pub note: String,
+}
+
+/// Every applicant's claim, the basis of the payout plan (分配方案); they must add up to the
+/// case's claim.
+#[derive(Deserialize, ToSchema)]
+pub struct ClaimsRequest {
+    /// One line per applicant: `party_id` and the claim as clerks write it.
+    pub claims: Vec<PlanLineRequest>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -1137,6 +1231,35 @@ pub async fn api_propose(
                 lines,
                 note: r.note.clone(),
             }))
+        });
+    api_run(&app, &w.session.actor, Some(id), cmd).await
+}
+
+/// States each applicant's claim; later payout suggestions follow what each is still owed, and
+/// no payout may give an applicant more than that.
+#[utoipa::path(put, path = "/api/v1/cases/{id}/funds/claims", params(("id" = i64, Path, description = "Case id")),
+    request_body = ClaimsRequest,
+    responses((status = 201, body = ApiCaseFunds), (status = 422, body = crate::api::Problem),
+        (status = 403, body = crate::api::Problem), (status = 404, body = crate::api::Problem)))]
+pub async fn api_claims(
+    State(app): State<App>,
+    w: ApiWrite,
+    Path(id): Path<i64>,
+    ApiJson(r): ApiJson<ClaimsRequest>,
+) -> Response {
+    let cmd = r
+        .claims
+        .iter()
+        .map(|l| {
+            Ok(PlanLine {
+                party_id: l.party_id,
+                amount: parse_amount(&l.amount)?,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()
+        .map(|claims| Command::SetApplicantClaims {
+            case_id: id,
+            claims,
         });
     api_run(&app, &w.session.actor, Some(id), cmd).await
 }

@@ -1121,6 +1121,15 @@ dictionary! {
     "funds.second_officer" => "共同清点人（现金）", "Second officer (cash)";
     "funds.cash_hint" => "现金收款须由两名干警当日共同清点并登记。", "Cash is counted and recorded by two officers the same day.";
     "funds.propose" => "提出发放方案", "Propose a payout";
+    "funds.claims" => "各申请执行人债权额（分配依据）", "Each applicant's claim (basis of the plan)";
+    "funds.claims_hint" => "本案有多名申请执行人。登记每人的债权额（合计须等于申请执行标的 {} 元）后，发放建议按每人尚未受偿的数额按比例计算，且任何发放不得超过该数额。", "This case has several applicants. Once each one's claim is stated (together they must equal the case's claim of {} yuan), payouts are suggested in proportion to what each is still owed, and no payout may exceed it.";
+    "funds.applicant" => "申请执行人", "Applicant";
+    "funds.claim" => "债权额（元）", "Claim (yuan)";
+    "funds.paid" => "已发放（元）", "Paid (yuan)";
+    "funds.owed" => "尚未受偿（元）", "Still owed (yuan)";
+    "funds.claim_unstated" => "未登记", "not stated";
+    "funds.claims_save" => "保存债权额", "Save the claims";
+    "funds.suggestion_by_claims" => "已按各申请执行人尚未受偿的债权额按比例预填（精确到分，不超过其尚未受偿数额），可按法院分配方案修改；留空者不发放。", "Prefilled in proportion to what each applicant is still owed (to the fen, never more than that); change it to the court's plan; blank means no payment.";
     "funds.approval_hint" => "单笔方案超过 {} 元须由{}审批；未超过的由承办法官或团队长决定。", "Plans above {} yuan are approved by {}; smaller ones by the judge or team leader.";
     "funds.suggestion_hint" => "已按申请执行人人数等额预填余额（精确到分，合计等于余额），可按法院分配方案修改；留空者不发放。", "Prefilled with the balance split equally among the applicants (to the fen, summing exactly); change it to the court's plan; blank means no payment.";
     "funds.note" => "说明", "Note";

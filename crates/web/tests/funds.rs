@@ -8,6 +8,7 @@ mod common;
 use common::*;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use zhixing_app::commands::FileCase;
 use zhixing_app::demo::DemoOptions;
 
 const DEMO: DemoOptions = DemoOptions { cases: 0, seed: 5 };
@@ -360,6 +361,122 @@ async fn the_administrator_sets_the_fund_account() {
         ] {
             assert!(doc["paths"].get(path).is_some(), "{path}");
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_applicants_claims_are_stated_by_form_and_api() {
+    each_engine(DEMO, |s, label| async move {
+        let (id, _) = file_as(&s, "mz_clerk", |court_id| FileCase {
+            applicants: vec![
+                person("张三", "41088319800101123"),
+                person("王五", "41088319810202234"),
+            ],
+            ..filing(court_id, 720, 0)
+        })
+        .await;
+        let ids: Vec<i64> = s
+            .app
+            .store
+            .case_parties(id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|p| p.role == "applicant")
+            .map(|p| p.party_id)
+            .collect();
+        let judge = signed_in(&s, "mz_t1_judge").await;
+        let (_, page) = get_page(&judge, format!("{}/cases/{id}/funds", s.base)).await;
+        assert!(page.contains("各申请执行人债权额") && page.contains("未登记"), "{label}");
+        let csrf = hidden(&page, "csrf");
+        let form = |a: &str, b: &str| {
+            vec![
+                ("csrf".to_string(), csrf.clone()),
+                (format!("claim_{}", ids[0]), a.to_string()),
+                (format!("claim_{}", ids[1]), b.to_string()),
+            ]
+        };
+        // Not adding up to the case's 20,000 yuan: refused in words, nothing stated.
+        let (status, _, body) = post_pairs(
+            &judge,
+            format!("{}/cases/{id}/funds/claims", s.base),
+            &form("15000", "6000"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(body.contains("20,000.00"), "{body}");
+        let (status, location, _) = post_pairs(
+            &judge,
+            format!("{}/cases/{id}/funds/claims", s.base),
+            &form("15000", "5000"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{label}");
+        assert_eq!(location, format!("/cases/{id}/funds"));
+        let (_, page) = get_page(&judge, format!("{}/cases/{id}/funds", s.base)).await;
+        assert!(page.contains("15,000.00") && !page.contains("未登记"), "{label}");
+
+        // The API: the claims and a suggestion that follows them.
+        let officer = officer_of(&s, id).await;
+        let (api, token) = signed_in_with_token(&s, &officer).await;
+        let doc = get_json(&api, format!("{}/api/v1/cases/{id}/funds", s.base)).await;
+        let r = post_json(
+            &api,
+            format!("{}/api/v1/cases/{id}/funds/receipts", s.base),
+            Some(&token),
+            &json!({"version": doc["version"], "amount": "1000", "source": "voluntary",
+                    "reference": "HD-1", "received_on": today().to_string()}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CREATED, "{label}");
+        let doc: Value = r.json().await.unwrap();
+        assert_eq!(doc["claim_fen"], 2_000_000, "{doc}");
+        assert_eq!(doc["claims"][0]["claim_fen"], 1_500_000, "{doc}");
+        let suggested: Vec<i64> = doc["suggestion"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["amount_fen"].as_i64().unwrap())
+            .collect();
+        assert_eq!(suggested, [75_000, 25_000], "{label}");
+        let r = put_json(
+            &api,
+            format!("{}/api/v1/cases/{id}/funds/claims", s.base),
+            Some(&token),
+            &json!({"claims": [{"party_id": ids[0], "amount": "1万"}, {"party_id": ids[1], "amount": "1万"}]}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CREATED, "{label}");
+        let doc: Value = r.json().await.unwrap();
+        let suggested: Vec<i64> = doc["suggestion"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["amount_fen"].as_i64().unwrap())
+            .collect();
+        assert_eq!(suggested, [50_000, 50_000], "{label}");
+        // A clerk may not; an applicant missing is refused.
+        let (clerk, clerk_token) = signed_in_with_token(&s, "mz_clerk").await;
+        let r = put_json(
+            &clerk,
+            format!("{}/api/v1/cases/{id}/funds/claims", s.base),
+            Some(&clerk_token),
+            &json!({"claims": [{"party_id": ids[0], "amount": "1万"}, {"party_id": ids[1], "amount": "1万"}]}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}");
+        let r = put_json(
+            &api,
+            format!("{}/api/v1/cases/{id}/funds/claims", s.base),
+            Some(&token),
+            &json!({"claims": [{"party_id": ids[0], "amount": "2万"}]}),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(is_problem(&r));
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["code"], "funds.claims_incomplete", "{body}");
     })
     .await;
 }

@@ -278,35 +278,40 @@ pub async fn file_as(
     (o.id.unwrap(), o.case_number.unwrap())
 }
 
+/// The filing of case `i` of a series from the 孟州 court's judgment （2024）豫0883民初`n`号: 张三
+/// against 被执行人`i` for 20,000 yuan.
+pub fn filing(court_id: i64, n: usize, i: usize) -> FileCase {
+    FileCase {
+        court_id,
+        case_type: CaseType::First,
+        basis: Basis::new(
+            "孟州市人民法院",
+            &format!("（2024）豫0883民初{n}号"),
+            BasisKind::Judgment,
+            NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        )
+        .unwrap(),
+        claim: Fen::from_yuan(20_000),
+        applicants: vec![person("张三", "41088319800101123")],
+        debtors: vec![person(
+            &format!("被执行人{i}"),
+            &format!("41088319850505{:03}", i),
+        )],
+        reception_id: None,
+        flags: Default::default(),
+        debtor_locatable: true,
+        note: None,
+    }
+}
+
 /// Files `n` cases at the court of `clerk` (their process nodes open): 张三 against 被执行人0,
 /// 被执行人1 … for 20,000 yuan on the 孟州 court's judgments （2024）豫0883民初`first`号,
 /// `first + 1`号 …; returns their ids and case numbers.
 pub async fn file_cases(s: &Server, clerk: &str, first: usize, n: usize) -> Vec<(i64, String)> {
     let mut out = Vec::new();
     for i in 0..n {
-        let filing = |court_id| FileCase {
-            court_id,
-            case_type: CaseType::First,
-            basis: Basis::new(
-                "孟州市人民法院",
-                &format!("（2024）豫0883民初{}号", first + i),
-                BasisKind::Judgment,
-                NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
-                NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-            )
-            .unwrap(),
-            claim: Fen::from_yuan(20_000),
-            applicants: vec![person("张三", "41088319800101123")],
-            debtors: vec![person(
-                &format!("被执行人{i}"),
-                &format!("41088319850505{:03}", i),
-            )],
-            reception_id: None,
-            flags: Default::default(),
-            debtor_locatable: true,
-            note: None,
-        };
-        out.push(file_as(s, clerk, filing).await);
+        out.push(file_as(s, clerk, |court_id| filing(court_id, first + i, i)).await);
     }
     out
 }
