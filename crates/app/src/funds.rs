@@ -77,6 +77,15 @@ fn invalid(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> 
     AppError::invalid(code, zh, en)
 }
 
+/// The name of applicant `id` among (party id, name) pairs.
+fn name_in(applicants: &[(i64, String)], id: i64) -> String {
+    applicants
+        .iter()
+        .find(|a| a.0 == id)
+        .map(|a| a.1.clone())
+        .unwrap_or_default()
+}
+
 fn stale_proposal() -> AppError {
     AppError::Conflict(
         "发放方案已被他人处理，请刷新后重试 / the proposal was decided by someone else; reload and try again"
@@ -542,13 +551,7 @@ impl App {
         rules::check_applicant_claims(claims, &ids, Fen(row.claim_fen))?;
         let pairs: Vec<(i64, i64)> = claims.iter().map(|c| (c.party_id, c.amount.0)).collect();
         tx.set_applicant_claims(row.id, &pairs).await?;
-        let name_of = |id: i64| {
-            applicants
-                .iter()
-                .find(|a| a.0 == id)
-                .map(|a| a.1.clone())
-                .unwrap_or_default()
-        };
+        let name_of = |id: i64| name_in(&applicants, id);
         let listed = |sep: &str, unit: &str| {
             claims
                 .iter()
@@ -623,13 +626,7 @@ impl App {
         }
         let total = rules::check_plan(&input.lines, &ids, state.held)?;
         let owed: Vec<Entitlement> = entitled.iter().map(|e| e.0).collect();
-        rules::check_within_claims(&input.lines, &owed, |id| {
-            applicants
-                .iter()
-                .find(|a| a.0 == id)
-                .map(|a| a.1.clone())
-                .unwrap_or_default()
-        })?;
+        rules::check_within_claims(&input.lines, &owed, |id| name_in(&applicants, id))?;
         if tx.pending_disbursement_in_tx(row.id).await?.is_some() {
             return Err(invalid(
                 "funds.pending_exists",
@@ -643,11 +640,7 @@ impl App {
             .iter()
             .map(|l| StoredLine {
                 party_id: l.party_id,
-                name: applicants
-                    .iter()
-                    .find(|a| a.0 == l.party_id)
-                    .map(|a| a.1.clone())
-                    .unwrap_or_default(),
+                name: name_in(&applicants, l.party_id),
                 amount_fen: l.amount.0,
             })
             .collect();
@@ -1022,13 +1015,7 @@ impl App {
         let state = case_state(&case)?;
         let held = Fen(case.held_fen);
         let own = case.court_id == actor.court_id && FUND_STAFF.contains(&actor.role);
-        let name_of = |id: i64| {
-            applicants
-                .iter()
-                .find(|a| a.0 == id)
-                .map(|a| a.1.clone())
-                .unwrap_or_default()
-        };
+        let name_of = |id: i64| name_in(&applicants, id);
         let owed: Vec<Entitlement> = entitled.iter().map(|e| e.0).collect();
         let suggestion = rules::suggest_payout(held, &owed)
             .into_iter()

@@ -436,21 +436,7 @@ async fn a_pro_rata_plan_among_applicants_sums_exactly() {
             ..filing(court_id)
         })
         .await;
-        let officer = app
-            .store
-            .user_by_id(
-                app.store
-                    .case_by_id(id)
-                    .await
-                    .unwrap()
-                    .unwrap()
-                    .officer_id
-                    .unwrap(),
-            )
-            .await
-            .unwrap()
-            .unwrap()
-            .username;
+        let officer = officer_of(&app, id).await;
         receive(
             &app,
             &officer,
@@ -831,21 +817,7 @@ async fn stated_claims_weight_the_plan_and_cap_each_payout() {
         assert!(last.payload.contains("王五12,000.00"), "{}", last.payload);
 
         // 19,000 yuan in the account: split 20 : 12 : 6, as owed.
-        let officer = app
-            .store
-            .user_by_id(
-                app.store
-                    .case_by_id(id)
-                    .await
-                    .unwrap()
-                    .unwrap()
-                    .officer_id
-                    .unwrap(),
-            )
-            .await
-            .unwrap()
-            .unwrap()
-            .username;
+        let officer = officer_of(&app, id).await;
         receive(
             &app,
             &officer,

@@ -1128,6 +1128,18 @@ pub struct PlanLineRequest {
     pub amount: String,
 }
 
+fn plan_lines(lines: &[PlanLineRequest]) -> Result<Vec<PlanLine>, AppError> {
+    lines
+        .iter()
+        .map(|l| {
+            Ok(PlanLine {
+                party_id: l.party_id,
+                amount: parse_amount(&l.amount)?,
+            })
+        })
+        .collect()
+}
+
 /// A payout plan among the applicants.
 #[derive(Deserialize, ToSchema)]
 pub struct ProposalRequest {
@@ -1214,24 +1226,14 @@ pub async fn api_propose(
     Path(id): Path<i64>,
     ApiJson(r): ApiJson<ProposalRequest>,
 ) -> Response {
-    let cmd = r
-        .lines
-        .iter()
-        .map(|l| {
-            Ok(PlanLine {
-                party_id: l.party_id,
-                amount: parse_amount(&l.amount)?,
-            })
-        })
-        .collect::<Result<Vec<_>, AppError>>()
-        .map(|lines| {
-            Command::ProposeDisbursement(Box::new(ProposalInput {
-                case_id: id,
-                version: r.version,
-                lines,
-                note: r.note.clone(),
-            }))
-        });
+    let cmd = plan_lines(&r.lines).map(|lines| {
+        Command::ProposeDisbursement(Box::new(ProposalInput {
+            case_id: id,
+            version: r.version,
+            lines,
+            note: r.note.clone(),
+        }))
+    });
     api_run(&app, &w.session.actor, Some(id), cmd).await
 }
 
@@ -1247,20 +1249,10 @@ pub async fn api_claims(
     Path(id): Path<i64>,
     ApiJson(r): ApiJson<ClaimsRequest>,
 ) -> Response {
-    let cmd = r
-        .claims
-        .iter()
-        .map(|l| {
-            Ok(PlanLine {
-                party_id: l.party_id,
-                amount: parse_amount(&l.amount)?,
-            })
-        })
-        .collect::<Result<Vec<_>, AppError>>()
-        .map(|claims| Command::SetApplicantClaims {
-            case_id: id,
-            claims,
-        });
+    let cmd = plan_lines(&r.claims).map(|claims| Command::SetApplicantClaims {
+        case_id: id,
+        claims,
+    });
     api_run(&app, &w.session.actor, Some(id), cmd).await
 }
 

@@ -127,6 +127,11 @@ pub async fn file(app: &App) -> i64 {
 /// A [`filing`] of the 孟州 court and the username of the officer filing assigned it to.
 pub async fn file_with_officer(app: &App) -> (i64, String) {
     let id = file(app).await;
+    (id, officer_of(app, id).await)
+}
+
+/// The username of the officer case `id` is assigned to.
+pub async fn officer_of(app: &App, id: i64) -> String {
     let officer_id = app
         .store
         .case_by_id(id)
@@ -136,7 +141,7 @@ pub async fn file_with_officer(app: &App) -> (i64, String) {
         .officer_id
         .unwrap();
     let officer = app.store.user_by_id(officer_id).await.unwrap().unwrap();
-    (id, officer.username)
+    officer.username
 }
 
 /// Runs `action` on a case as the demo account `who`, at the case's current version; returns
