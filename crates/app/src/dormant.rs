@@ -194,14 +194,15 @@ impl App {
         }
     }
 
-    /// Schedules up to `limit` due library rows in one transaction: a task per debtor for the
-    /// provider, the row's next date (or its end), and an `InquiryStarted` event per case.
+    /// Schedules up to `limit` due library rows: a task per debtor for the provider, the row's
+    /// next date (or its end), and an `InquiryStarted` event per case. Written in two halves
+    /// split by case, side by side in their own transactions, as the inquiry batches are
+    /// (`App::run_inquiries`).
     pub async fn schedule_dormant_rounds(&self, now: i64, limit: i64) -> AppResult<RoundReport> {
         let today = beijing_date(now);
         let due = self.store.due_dormant(&today.to_string(), limit).await?;
-        let mut report = RoundReport::default();
         if due.is_empty() {
-            return Ok(report);
+            return Ok(RoundReport::default());
         }
         let ids: Vec<i64> = due.iter().map(|d| d.case_id).collect();
         let mut debtors: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
@@ -210,6 +211,36 @@ impl App {
                 .entry(p.case_id)
                 .or_default()
                 .push((p.party_id, p.name));
+        }
+        let (even, odd): (Vec<DormantRow>, Vec<DormantRow>) =
+            due.into_iter().partition(|d| d.case_id % 2 == 0);
+        let mut odd_debtors = HashMap::new();
+        for d in &odd {
+            if let Some(list) = debtors.remove(&d.case_id) {
+                odd_debtors.insert(d.case_id, list);
+            }
+        }
+        let (a, b) = tokio::try_join!(
+            self.start_rounds(today, even, debtors),
+            self.start_rounds(today, odd, odd_debtors)
+        )?;
+        Ok(RoundReport {
+            cases: a.cases + b.cases,
+            tasks: a.tasks + b.tasks,
+            ended: a.ended + b.ended,
+        })
+    }
+
+    /// One transaction's share of [`Self::schedule_dormant_rounds`].
+    async fn start_rounds(
+        &self,
+        today: NaiveDate,
+        due: Vec<DormantRow>,
+        mut debtors: HashMap<i64, Vec<(i64, String)>>,
+    ) -> AppResult<RoundReport> {
+        let mut report = RoundReport::default();
+        if due.is_empty() {
+            return Ok(report);
         }
         let actor = library_actor(self);
         let mut tasks = Vec::new();
