@@ -184,6 +184,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 25,
+        name: "append_references",
+        common: "",
+        sqlite: "",
+        postgres: include_str!("../migrations/0025_append_references.postgres.sql"),
+    },
 ];
 
 fn dialect(sql: &str, engine: Engine) -> String {
