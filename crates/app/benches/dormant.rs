@@ -13,6 +13,7 @@
 
 use std::time::Instant;
 
+use zhixing_app::assets::INQUIRY_BATCH;
 use zhixing_app::demo::DemoOptions;
 use zhixing_app::inquiry::SIMULATED_SLOW_MS;
 use zhixing_app::App;
@@ -184,7 +185,7 @@ async fn measure(url: &str, n: usize) -> Result<(), Box<dyn std::error::Error>> 
         let t = Instant::now();
         let (mut polled, mut findings, mut completed, mut batches) = (0, 0, 0, 0);
         loop {
-            let r = app.process_inquiries(clock, 1_000).await?;
+            let r = app.process_inquiries(clock, INQUIRY_BATCH).await?;
             if r.polled == 0 {
                 break;
             }

@@ -323,6 +323,49 @@ fn answer_summary(
 /// number of assets found.
 type TaskSummary = (i64, String, String, usize);
 
+/// Transactions a batch of the inquiry loop or the library is written in, side by side.
+pub const WRITERS: usize = 8;
+
+/// Splits a batch (`key`: court and case of an item) into `parts` for transactions written side
+/// by side. They never share a case, and where possible not a court either: a court's events
+/// form one hash chain, so a transaction appending to it waits for the one before to commit.
+/// Whole courts go to the lightest part, the biggest first; when that leaves a part with more
+/// than twice its share (one court, or one far bigger than the rest) the batch is split by
+/// case instead. Empty parts are left out.
+pub(crate) fn split_for_writers<T>(
+    items: Vec<T>,
+    parts: usize,
+    key: impl Fn(&T) -> (i64, i64),
+) -> Vec<Vec<T>> {
+    let parts = parts.max(1);
+    let mut per_court: BTreeMap<i64, usize> = BTreeMap::new();
+    for item in &items {
+        *per_court.entry(key(item).0).or_default() += 1;
+    }
+    let mut courts: Vec<(i64, usize)> = per_court.into_iter().collect();
+    courts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut sizes = vec![0usize; parts];
+    let mut part_of: HashMap<i64, usize> = HashMap::new();
+    for (court, n) in courts {
+        let lightest = (0..parts).min_by_key(|i| sizes[*i]).unwrap_or(0);
+        sizes[lightest] += n;
+        part_of.insert(court, lightest);
+    }
+    let by_court = sizes.iter().max().copied().unwrap_or(0) * parts <= items.len() * 2;
+    let mut out: Vec<Vec<T>> = (0..parts).map(|_| Vec::new()).collect();
+    for item in items {
+        let (court, case) = key(&item);
+        let i = if by_court {
+            part_of[&court]
+        } else {
+            case.rem_euclid(parts as i64) as usize
+        };
+        out[i].push(item);
+    }
+    out.retain(|p| !p.is_empty());
+    out
+}
+
 /// The system acting on inquiry results arriving from the network.
 fn inquiry_actor(app: &App) -> Actor {
     Actor {
@@ -352,10 +395,10 @@ impl App {
     }
 
     /// Submits the due tasks never submitted, polls every due ticket, and stores the new
-    /// answers of the tasks still open. The batch is answered in two halves split by case, each
-    /// in its own transaction, side by side: on PostgreSQL the two run on two connections, so
-    /// the server works on both at once (their appends to a court's chain queue in court
-    /// order), and no case, library row or node is written by both.
+    /// answers of the tasks still open. The batch is answered in up to [`WRITERS`] parts
+    /// ([`split_for_writers`]), each in its own transaction, side by side: on PostgreSQL they
+    /// run on their own connections, so the server works on all of them at once, and no case,
+    /// library row or node is written by two.
     async fn run_inquiries(
         &self,
         actor: &Actor,
@@ -364,19 +407,22 @@ impl App {
         limit: i64,
     ) -> AppResult<InquiryReport> {
         let due = self.store.due_inquiry_tasks(now, case_id, limit).await?;
-        let (even, odd): (Vec<DueInquiryRow>, Vec<DueInquiryRow>) =
-            due.into_iter().partition(|d| d.task.case_id % 2 == 0);
-        let (a, b) = tokio::try_join!(
-            self.answer_inquiries(actor, now, even),
-            self.answer_inquiries(actor, now, odd)
-        )?;
-        Ok(InquiryReport {
-            submitted: a.submitted + b.submitted,
-            polled: a.polled + b.polled,
-            completed: a.completed + b.completed,
-            findings: a.findings + b.findings,
-            cases: a.cases + b.cases,
-        })
+        let parts = split_for_writers(due, WRITERS, |d| (d.task.court_id, d.task.case_id));
+        let reports = futures::future::try_join_all(
+            parts
+                .into_iter()
+                .map(|part| self.answer_inquiries(actor, now, part)),
+        )
+        .await?;
+        Ok(reports
+            .into_iter()
+            .fold(InquiryReport::default(), |a, b| InquiryReport {
+                submitted: a.submitted + b.submitted,
+                polled: a.polled + b.polled,
+                completed: a.completed + b.completed,
+                findings: a.findings + b.findings,
+                cases: a.cases + b.cases,
+            }))
     }
 
     /// One transaction's share of [`Self::run_inquiries`].
@@ -1572,6 +1618,10 @@ pub fn nothing_found(answers: &[InquiryAnswerRow]) -> HashSet<(i64, String)> {
 /// submitted or polled by two processes at once.
 pub const INQUIRY_LEASE: &str = "inquiries";
 
+/// Tasks the inquiry loop submits or polls in one batch (up to [`WRITERS`] transactions side
+/// by side).
+pub const INQUIRY_BATCH: i64 = 1_000;
+
 /// What one tick of the inquiry loop did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct InquiryTick {
@@ -1618,7 +1668,7 @@ impl App {
             .acquire_lease(INQUIRY_LEASE, &holder, LEASE_TTL_MS)
             .await?
         {
-            match self.process_inquiries(now, 500).await {
+            match self.process_inquiries(now, INQUIRY_BATCH).await {
                 Ok(r) if r.polled > 0 => {
                     tick.polled += r.polled;
                     tracing::info!(
@@ -1628,7 +1678,7 @@ impl App {
                         findings = r.findings,
                         "network inquiry batch"
                     );
-                    if r.polled < 500 {
+                    if r.polled < INQUIRY_BATCH as usize {
                         break;
                     }
                 }
@@ -1696,5 +1746,77 @@ pub async fn run_inquiry_loop(app: App, every: std::time::Duration) {
                 tracing::error!(error = %e, "expiring control measures failed");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_for_writers;
+    use std::collections::{HashMap, HashSet};
+
+    /// Which part each (court, case) item landed in.
+    fn parts_of(parts: &[Vec<(i64, i64)>]) -> HashMap<(i64, i64), usize> {
+        let mut at = HashMap::new();
+        for (i, part) in parts.iter().enumerate() {
+            for item in part {
+                assert!(at.insert(*item, i).is_none(), "{item:?} in two parts");
+            }
+        }
+        at
+    }
+
+    #[test]
+    fn several_courts_are_kept_whole_and_balanced() {
+        // Ten courts of 30..=39 cases, split eight ways.
+        let items: Vec<(i64, i64)> = (0..10i64)
+            .flat_map(|court| (0..30 + court).map(move |k| (court, court * 1000 + k)))
+            .collect();
+        let parts = split_for_writers(items.clone(), 8, |x| *x);
+        assert_eq!(parts.len(), 8);
+        let at = parts_of(&parts);
+        assert_eq!(at.len(), items.len(), "nothing lost");
+        for court in 0..10 {
+            let used: HashSet<usize> = at
+                .iter()
+                .filter(|((c, _), _)| *c == court)
+                .map(|(_, p)| *p)
+                .collect();
+            assert_eq!(used.len(), 1, "court {court} split across parts");
+        }
+        let biggest = parts.iter().map(Vec::len).max().unwrap();
+        assert!(biggest * 8 <= items.len() * 2, "biggest part {biggest}");
+    }
+
+    #[test]
+    fn one_court_is_split_by_case() {
+        let items: Vec<(i64, i64)> = (1..=100).map(|case| (7, case)).collect();
+        let parts = split_for_writers(items, 4, |x| *x);
+        assert_eq!(parts.len(), 4);
+        let at = parts_of(&parts);
+        assert_eq!(at.len(), 100);
+        for ((_, case), part) in at {
+            assert_eq!(case as usize % 4, part);
+        }
+    }
+
+    #[test]
+    fn one_dominant_court_falls_back_to_cases() {
+        // 90 cases in one court and 10 in another cannot be kept whole in four balanced parts.
+        let items: Vec<(i64, i64)> = (0..100)
+            .map(|case| (if case < 90 { 1 } else { 2 }, case))
+            .collect();
+        let parts = split_for_writers(items, 4, |x| *x);
+        assert_eq!(parts.len(), 4);
+        assert!(parts.iter().all(|p| p.len() == 25));
+        parts_of(&parts);
+    }
+
+    #[test]
+    fn empty_parts_are_left_out() {
+        assert!(split_for_writers(Vec::<(i64, i64)>::new(), 8, |x| *x).is_empty());
+        let parts = split_for_writers(vec![(1, 1), (2, 2)], 8, |x| *x);
+        assert_eq!(parts.len(), 2);
+        let parts = split_for_writers(vec![(1, 1), (1, 2)], 0, |x| *x);
+        assert_eq!(parts, vec![vec![(1, 1), (1, 2)]]);
     }
 }

@@ -195,9 +195,9 @@ impl App {
     }
 
     /// Schedules up to `limit` due library rows: a task per debtor for the provider, the row's
-    /// next date (or its end), and an `InquiryStarted` event per case. Written in two halves
-    /// split by case, side by side in their own transactions, as the inquiry batches are
-    /// (`App::run_inquiries`).
+    /// next date (or its end), and an `InquiryStarted` event per case. Written in up to
+    /// [`crate::assets::WRITERS`] parts side by side, each in its own transaction, as the
+    /// inquiry batches are ([`crate::assets::split_for_writers`]).
     pub async fn schedule_dormant_rounds(&self, now: i64, limit: i64) -> AppResult<RoundReport> {
         let today = beijing_date(now);
         let due = self.store.due_dormant(&today.to_string(), limit).await?;
@@ -212,23 +212,25 @@ impl App {
                 .or_default()
                 .push((p.party_id, p.name));
         }
-        let (even, odd): (Vec<DormantRow>, Vec<DormantRow>) =
-            due.into_iter().partition(|d| d.case_id % 2 == 0);
-        let mut odd_debtors = HashMap::new();
-        for d in &odd {
-            if let Some(list) = debtors.remove(&d.case_id) {
-                odd_debtors.insert(d.case_id, list);
-            }
-        }
-        let (a, b) = tokio::try_join!(
-            self.start_rounds(today, even, debtors),
-            self.start_rounds(today, odd, odd_debtors)
-        )?;
-        Ok(RoundReport {
-            cases: a.cases + b.cases,
-            tasks: a.tasks + b.tasks,
-            ended: a.ended + b.ended,
-        })
+        let parts = crate::assets::split_for_writers(due, crate::assets::WRITERS, |d| {
+            (d.court_id, d.case_id)
+        });
+        let rounds = parts.into_iter().map(|part| {
+            let mine: HashMap<i64, Vec<(i64, String)>> = part
+                .iter()
+                .filter_map(|d| debtors.remove_entry(&d.case_id))
+                .collect();
+            self.start_rounds(today, part, mine)
+        });
+        let rounds: Vec<_> = rounds.collect();
+        let reports = futures::future::try_join_all(rounds).await?;
+        Ok(reports
+            .into_iter()
+            .fold(RoundReport::default(), |a, b| RoundReport {
+                cases: a.cases + b.cases,
+                tasks: a.tasks + b.tasks,
+                ended: a.ended + b.ended,
+            }))
     }
 
     /// One transaction's share of [`Self::schedule_dormant_rounds`].
