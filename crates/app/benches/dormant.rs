@@ -183,21 +183,14 @@ async fn measure(url: &str, n: usize) -> Result<(), Box<dyn std::error::Error>> 
         ("slow registries, 30 min later", at + SIMULATED_SLOW_MS + 1),
     ] {
         let t = Instant::now();
-        let (mut polled, mut findings, mut completed, mut batches) = (0, 0, 0, 0);
-        loop {
-            let r = app.process_inquiries(clock, INQUIRY_BATCH).await?;
-            if r.polled == 0 {
-                break;
-            }
-            polled += r.polled;
-            findings += r.findings;
-            completed += r.completed;
-            batches += 1;
-        }
+        let r = app.drain_inquiries(clock, INQUIRY_BATCH, None).await?;
         let s = t.elapsed().as_secs_f64();
         println!(
-            "  {what}: {polled} tasks in {batches} batches, {findings} findings, {completed} complete: {s:.2} s ({:.0} tasks/s)",
-            polled as f64 / s.max(1e-9)
+            "  {what}: {} tasks in batches of {INQUIRY_BATCH}, {} findings, {} complete: {s:.2} s ({:.0} tasks/s)",
+            r.polled,
+            r.findings,
+            r.completed,
+            r.polled as f64 / s.max(1e-9)
         );
     }
     let total = all.elapsed().as_secs_f64();

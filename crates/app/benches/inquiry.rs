@@ -1,15 +1,16 @@
 //! Benchmark of the network inquiry batch (what the dormant-case library's re-inquiry of
-//! 200,000 cases will run): submit and poll every due task in batches of 500, then the slow
-//! registries' answers after the simulated delay.
+//! 200,000 cases will run): submit and poll every due task in the loop's batches, then the
+//! slow registries' answers after the simulated delay.
 //!
 //!   cargo bench -p zhixing-app --bench inquiry -- [--cases N] [--db URL]
 //!
 //! The demo city with N cases is generated and one inquiry task per debtor written (not timed);
-//! then timed: `process_inquiries` until nothing is due (submission + the quick kinds'
+//! then timed: `drain_inquiries` until nothing is due (submission + the quick kinds'
 //! answers), and again 30 minutes later by the injected clock (real estate and shares).
 
 use std::time::Instant;
 
+use zhixing_app::assets::INQUIRY_BATCH;
 use zhixing_app::demo::DemoOptions;
 use zhixing_app::inquiry::SIMULATED_SLOW_MS;
 use zhixing_app::App;
@@ -90,21 +91,14 @@ async fn measure(url: &str, n: usize) -> Result<(), Box<dyn std::error::Error>> 
         ("slow registries, 30 min later", now + SIMULATED_SLOW_MS),
     ] {
         let t = Instant::now();
-        let (mut polled, mut findings, mut batches, mut completed) = (0, 0, 0, 0);
-        loop {
-            let r = app.process_inquiries(at, 500).await?;
-            if r.polled == 0 {
-                break;
-            }
-            polled += r.polled;
-            findings += r.findings;
-            completed += r.completed;
-            batches += 1;
-        }
+        let r = app.drain_inquiries(at, INQUIRY_BATCH, None).await?;
         let s = t.elapsed().as_secs_f64();
         println!(
-            "  {what}: {polled} tasks in {batches} batches, {findings} findings, {completed} complete: {s:.2} s ({:.0} tasks/s)",
-            polled as f64 / s.max(1e-9)
+            "  {what}: {} tasks in batches of {INQUIRY_BATCH}, {} findings, {} complete: {s:.2} s ({:.0} tasks/s)",
+            r.polled,
+            r.findings,
+            r.completed,
+            r.polled as f64 / s.max(1e-9)
         );
     }
     app.store.close().await;

@@ -135,6 +135,16 @@ pub struct InquiryReport {
     pub cases: usize,
 }
 
+impl std::ops::AddAssign for InquiryReport {
+    fn add_assign(&mut self, b: Self) {
+        self.submitted += b.submitted;
+        self.polled += b.polled;
+        self.completed += b.completed;
+        self.findings += b.findings;
+        self.cases += b.cases;
+    }
+}
+
 /// A finding as the page shows it.
 #[derive(Debug, Clone)]
 pub struct FindingView {
@@ -323,8 +333,21 @@ fn answer_summary(
 /// number of assets found.
 type TaskSummary = (i64, String, String, usize);
 
-/// Transactions a batch of the inquiry loop or the library is written in, side by side.
+/// Transactions a batch of the inquiry loop or the library is written in, side by side, on
+/// PostgreSQL. SQLite has one writer connection, so there parts would only queue for it and
+/// commit more often: a batch is one transaction (measured 48 s against 52 s for the library
+/// benchmark's 200,000 cases).
 pub const WRITERS: usize = 8;
+
+impl App {
+    /// How many parts a batch is written in ([`WRITERS`] on PostgreSQL, one on SQLite).
+    pub(crate) fn writers(&self) -> usize {
+        match self.store.engine() {
+            zhixing_store::Engine::Postgres => WRITERS,
+            zhixing_store::Engine::Sqlite => 1,
+        }
+    }
+}
 
 /// Splits a batch (`key`: court and case of an item) into `parts` for transactions written side
 /// by side. They never share a case, and where possible not a court either: a court's events
@@ -394,11 +417,58 @@ impl App {
             .await
     }
 
+    /// Batches of due tasks (`batch` each) until none is left: each next batch is read, past
+    /// the last task of the one before, while that one is written, so neither the server nor
+    /// the loop waits for the other between batches. With a lease `holder` it is renewed
+    /// before every batch, and the run stops if another process holds it. The batches' writes
+    /// follow one another, so a case's tasks in two batches are never written side by side.
+    pub async fn drain_inquiries(
+        &self,
+        now: i64,
+        batch: i64,
+        holder: Option<&str>,
+    ) -> AppResult<InquiryReport> {
+        let actor = inquiry_actor(self);
+        let mut total = InquiryReport::default();
+        let mut due = self.store.due_inquiry_tasks(now, None, None, batch).await?;
+        while !due.is_empty() {
+            if let Some(holder) = holder {
+                let ttl = crate::scheduler::LEASE_TTL_MS;
+                if !self.store.acquire_lease(INQUIRY_LEASE, holder, ttl).await? {
+                    break;
+                }
+            }
+            let after = (due.len() as i64 == batch)
+                .then(|| {
+                    due.last()
+                        .map(|d| (d.task.next_poll_at.unwrap_or(now), d.task.id))
+                })
+                .flatten();
+            let read_next = async {
+                match after {
+                    Some(after) => Ok(self
+                        .store
+                        .due_inquiry_tasks(now, None, Some(after), batch)
+                        .await?),
+                    None => Ok(Vec::new()),
+                }
+            };
+            let (r, next) = tokio::try_join!(self.answer_batch(&actor, now, due), read_next)?;
+            tracing::info!(
+                submitted = r.submitted,
+                polled = r.polled,
+                completed = r.completed,
+                findings = r.findings,
+                "network inquiry batch"
+            );
+            total += r;
+            due = next;
+        }
+        Ok(total)
+    }
+
     /// Submits the due tasks never submitted, polls every due ticket, and stores the new
-    /// answers of the tasks still open. The batch is answered in up to [`WRITERS`] parts
-    /// ([`split_for_writers`]), each in its own transaction, side by side: on PostgreSQL they
-    /// run on their own connections, so the server works on all of them at once, and no case,
-    /// library row or node is written by two.
+    /// answers of the tasks still open: one batch of up to `limit` tasks.
     async fn run_inquiries(
         &self,
         actor: &Actor,
@@ -406,26 +476,37 @@ impl App {
         case_id: Option<i64>,
         limit: i64,
     ) -> AppResult<InquiryReport> {
-        let due = self.store.due_inquiry_tasks(now, case_id, limit).await?;
-        let parts = split_for_writers(due, WRITERS, |d| (d.task.court_id, d.task.case_id));
+        let due = self
+            .store
+            .due_inquiry_tasks(now, case_id, None, limit)
+            .await?;
+        self.answer_batch(actor, now, due).await
+    }
+
+    /// Writes a batch in up to [`WRITERS`] parts on PostgreSQL ([`split_for_writers`]), each in
+    /// its own transaction, side by side on their own connections, so the server works on all of
+    /// them at once, and no case, library row or node is written by two.
+    async fn answer_batch(
+        &self,
+        actor: &Actor,
+        now: i64,
+        due: Vec<DueInquiryRow>,
+    ) -> AppResult<InquiryReport> {
+        let parts = split_for_writers(due, self.writers(), |d| (d.task.court_id, d.task.case_id));
         let reports = futures::future::try_join_all(
             parts
                 .into_iter()
                 .map(|part| self.answer_inquiries(actor, now, part)),
         )
         .await?;
-        Ok(reports
-            .into_iter()
-            .fold(InquiryReport::default(), |a, b| InquiryReport {
-                submitted: a.submitted + b.submitted,
-                polled: a.polled + b.polled,
-                completed: a.completed + b.completed,
-                findings: a.findings + b.findings,
-                cases: a.cases + b.cases,
-            }))
+        let mut total = InquiryReport::default();
+        for r in reports {
+            total += r;
+        }
+        Ok(total)
     }
 
-    /// One transaction's share of [`Self::run_inquiries`].
+    /// One transaction's share of [`Self::answer_batch`].
     async fn answer_inquiries(
         &self,
         actor: &Actor,
@@ -1662,32 +1743,12 @@ impl App {
             }
             Err(e) => tracing::error!(error = %e, "dormant-case library run failed"),
         }
-        // A full batch may have more behind it; a partial one was the last.
-        while self
-            .store
-            .acquire_lease(INQUIRY_LEASE, &holder, LEASE_TTL_MS)
-            .await?
+        match self
+            .drain_inquiries(now, INQUIRY_BATCH, Some(&holder))
+            .await
         {
-            match self.process_inquiries(now, INQUIRY_BATCH).await {
-                Ok(r) if r.polled > 0 => {
-                    tick.polled += r.polled;
-                    tracing::info!(
-                        submitted = r.submitted,
-                        polled = r.polled,
-                        completed = r.completed,
-                        findings = r.findings,
-                        "network inquiry batch"
-                    );
-                    if r.polled < INQUIRY_BATCH as usize {
-                        break;
-                    }
-                }
-                Ok(_) => break,
-                Err(e) => {
-                    tracing::error!(error = %e, "network inquiry batch failed");
-                    break;
-                }
-            }
+            Ok(r) => tick.polled = r.polled,
+            Err(e) => tracing::error!(error = %e, "network inquiry batch failed"),
         }
         while self
             .store

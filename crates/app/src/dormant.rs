@@ -69,6 +69,9 @@ pub struct RestoreInput {
     pub note: String,
 }
 
+/// Due library rows and the debtors (id, name) of their cases.
+type DueRounds = (Vec<DormantRow>, HashMap<i64, Vec<(i64, String)>>);
+
 /// What one scheduling run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct RoundReport {
@@ -182,58 +185,92 @@ impl App {
 
     /// Schedules every library row due at `now` (UTC ms), batch after batch.
     pub async fn run_dormant_library(&self, now: i64) -> AppResult<RoundReport> {
+        self.schedule_due_rounds(now, LIBRARY_BATCH).await
+    }
+
+    /// [`Self::run_dormant_library`] in batches of `batch` rows: each next batch (its rows and
+    /// their debtors) is read, past the last row of the one before, while that one is written.
+    pub async fn schedule_due_rounds(&self, now: i64, batch: i64) -> AppResult<RoundReport> {
+        let today = beijing_date(now);
+        let day = today.to_string();
         let mut total = RoundReport::default();
-        loop {
-            let r = self.schedule_dormant_rounds(now, LIBRARY_BATCH).await?;
+        let mut due = self.due_rounds(&day, None, batch).await?;
+        while !due.0.is_empty() {
+            let after = (due.0.len() as i64 == batch)
+                .then(|| {
+                    due.0
+                        .last()
+                        .map(|d| (d.next_on.clone().unwrap_or_default(), d.case_id))
+                })
+                .flatten();
+            let read_next = async {
+                match &after {
+                    Some((on, case_id)) => self.due_rounds(&day, Some((on, *case_id)), batch).await,
+                    None => Ok((Vec::new(), HashMap::new())),
+                }
+            };
+            let (r, next) = tokio::try_join!(self.schedule_rounds(today, due), read_next)?;
             total.cases += r.cases;
             total.tasks += r.tasks;
             total.ended += r.ended;
-            if r.cases < LIBRARY_BATCH as usize {
-                return Ok(total);
-            }
+            due = next;
         }
+        Ok(total)
     }
 
-    /// Schedules up to `limit` due library rows: a task per debtor for the provider, the row's
-    /// next date (or its end), and an `InquiryStarted` event per case. Written in up to
-    /// [`crate::assets::WRITERS`] parts side by side, each in its own transaction, as the
-    /// inquiry batches are ([`crate::assets::split_for_writers`]).
-    pub async fn schedule_dormant_rounds(&self, now: i64, limit: i64) -> AppResult<RoundReport> {
-        let today = beijing_date(now);
-        let due = self.store.due_dormant(&today.to_string(), limit).await?;
+    /// A batch of due library rows (from `after`) and the debtors of their cases.
+    async fn due_rounds(
+        &self,
+        day: &str,
+        after: Option<(&str, i64)>,
+        batch: i64,
+    ) -> AppResult<DueRounds> {
+        let due = self.store.due_dormant(day, after, batch).await?;
+        let mut debtors: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
         if due.is_empty() {
-            return Ok(RoundReport::default());
+            return Ok((due, debtors));
         }
         let ids: Vec<i64> = due.iter().map(|d| d.case_id).collect();
-        let mut debtors: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
         for p in self.store.parties_of_cases(&ids, "debtor").await? {
             debtors
                 .entry(p.case_id)
                 .or_default()
                 .push((p.party_id, p.name));
         }
-        let parts = crate::assets::split_for_writers(due, crate::assets::WRITERS, |d| {
-            (d.court_id, d.case_id)
-        });
-        let rounds = parts.into_iter().map(|part| {
-            let mine: HashMap<i64, Vec<(i64, String)>> = part
-                .iter()
-                .filter_map(|d| debtors.remove_entry(&d.case_id))
-                .collect();
-            self.start_rounds(today, part, mine)
-        });
-        let rounds: Vec<_> = rounds.collect();
-        let reports = futures::future::try_join_all(rounds).await?;
-        Ok(reports
-            .into_iter()
-            .fold(RoundReport::default(), |a, b| RoundReport {
-                cases: a.cases + b.cases,
-                tasks: a.tasks + b.tasks,
-                ended: a.ended + b.ended,
-            }))
+        Ok((due, debtors))
     }
 
-    /// One transaction's share of [`Self::schedule_dormant_rounds`].
+    /// Schedules a batch of due library rows: a task per debtor for the provider, the row's
+    /// next date (or its end), and an `InquiryStarted` event per case. Written in up to
+    /// [`crate::assets::WRITERS`] parts side by side on PostgreSQL, each in its own transaction,
+    /// as the inquiry batches are ([`crate::assets::split_for_writers`]).
+    async fn schedule_rounds(
+        &self,
+        today: NaiveDate,
+        (due, mut debtors): DueRounds,
+    ) -> AppResult<RoundReport> {
+        let parts =
+            crate::assets::split_for_writers(due, self.writers(), |d| (d.court_id, d.case_id));
+        let rounds: Vec<_> = parts
+            .into_iter()
+            .map(|part| {
+                let mine: HashMap<i64, Vec<(i64, String)>> = part
+                    .iter()
+                    .filter_map(|d| debtors.remove_entry(&d.case_id))
+                    .collect();
+                self.start_rounds(today, part, mine)
+            })
+            .collect();
+        let mut total = RoundReport::default();
+        for r in futures::future::try_join_all(rounds).await? {
+            total.cases += r.cases;
+            total.tasks += r.tasks;
+            total.ended += r.ended;
+        }
+        Ok(total)
+    }
+
+    /// One transaction's share of [`Self::schedule_rounds`].
     async fn start_rounds(
         &self,
         today: NaiveDate,

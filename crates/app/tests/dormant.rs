@@ -441,6 +441,74 @@ async fn the_six_monthly_round_inquires_counts_and_tells_the_applicant() {
     .await;
 }
 
+/// Batches are read ahead while the one before is written: every due row is scheduled once,
+/// in whichever batch and part, across courts.
+#[tokio::test]
+async fn a_run_in_small_batches_schedules_every_row_once() {
+    each_engine(DEMO, |app, engine| async move {
+        let mut ids = Vec::new();
+        for court in ["mz", "mz", "jf", "mz", "wz", "jf", "mz"] {
+            ids.push(dormant_case(&app, court).await);
+        }
+        // The filing's inquiries, answered in batches of three, each task once; not while
+        // another process holds the loop's lease.
+        let now = zhixing_store::now_ms();
+        let lease = zhixing_app::assets::INQUIRY_LEASE;
+        assert!(app
+            .store
+            .acquire_lease(lease, "other", 60_000)
+            .await
+            .unwrap());
+        let r = app.drain_inquiries(now, 3, Some("this")).await.unwrap();
+        assert_eq!(r.polled, 0, "{engine}");
+        app.store.release_lease(lease, "other").await.unwrap();
+        let r = app.drain_inquiries(now, 3, Some("this")).await.unwrap();
+        assert_eq!((r.submitted, r.polled, r.completed), (7, 7, 0), "{engine}");
+        let r = app
+            .drain_inquiries(now + SIMULATED_SLOW_MS + 1, 3, None)
+            .await
+            .unwrap();
+        assert_eq!((r.submitted, r.polled, r.completed), (0, 7, 7), "{engine}");
+
+        let at = now + 184 * DAY_MS;
+        let r = app.schedule_due_rounds(at, 2).await.unwrap();
+        assert_eq!((r.cases, r.tasks, r.ended), (7, 7, 0), "{engine}");
+        for id in &ids {
+            let entry = app.store.dormant_entry(*id).await.unwrap().unwrap();
+            assert_eq!((entry.rounds_done, entry.round_open), (1, 1), "{engine}");
+            let round_tasks = app
+                .store
+                .case_inquiry_tasks(*id)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|t| t.dormant_round == Some(1))
+                .count();
+            assert_eq!(round_tasks, 1, "{engine}: case {id}");
+        }
+        assert_eq!(app.schedule_due_rounds(at, 2).await.unwrap().cases, 0);
+
+        // The round's tasks answered in batches of three, each once.
+        let r = app.drain_inquiries(at, 3, None).await.unwrap();
+        assert_eq!((r.submitted, r.polled, r.completed), (7, 7, 0), "{engine}");
+        let r = app
+            .drain_inquiries(at + SIMULATED_SLOW_MS + 1, 3, None)
+            .await
+            .unwrap();
+        assert_eq!((r.submitted, r.polled, r.completed), (0, 7, 7), "{engine}");
+        for id in &ids {
+            let entry = app.store.dormant_entry(*id).await.unwrap().unwrap();
+            assert_eq!(entry.round_open, 0, "{engine}: case {id}");
+        }
+        let r = app
+            .drain_inquiries(at + 2 * SIMULATED_SLOW_MS, 3, None)
+            .await
+            .unwrap();
+        assert_eq!(r.polled, 0, "{engine}");
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn missed_rounds_run_once_and_the_five_years_end() {
     each_engine(DEMO, |app, engine| async move {

@@ -235,28 +235,42 @@ impl Store {
     }
 
     /// Tasks to submit or poll now (`inquiry_tasks_due`): not done and their next poll arrived
-    /// (a new task is due from its creation), earliest first; `case_id` narrows to one case.
-    /// The range is read in index order, so a batch costs the same with 200,000 tasks waiting.
+    /// (a new task is due from its creation), earliest first; `case_id` narrows to one case,
+    /// `after` starts past a (next poll, id) already read, so the next batch can be read while
+    /// the one before is being written. The range is read in index order, so a batch costs the
+    /// same with 200,000 tasks waiting.
     pub async fn due_inquiry_tasks(
         &self,
         now: i64,
         case_id: Option<i64>,
+        after: Option<(i64, i64)>,
         limit: i64,
     ) -> StoreResult<Vec<DueInquiryRow>> {
-        let by_case = if case_id.is_some() {
-            " AND t.case_id = $3"
-        } else {
-            ""
-        };
+        let mut filter = String::new();
+        let mut next = 3;
+        if case_id.is_some() {
+            filter.push_str(&format!(" AND t.case_id = ${next}"));
+            next += 1;
+        }
+        if after.is_some() {
+            filter.push_str(&format!(
+                " AND (t.next_poll_at, t.id) > (${}, ${})",
+                next,
+                next + 1
+            ));
+        }
         let sql = format!(
             "SELECT {TASK_COLUMNS}, p.id_number, c.case_number FROM inquiry_tasks t \
              JOIN parties p ON p.id = t.party_id JOIN cases c ON c.id = t.case_id \
-             WHERE t.next_poll_at <= $1 AND t.status <> 'done'{by_case} \
+             WHERE t.next_poll_at <= $1 AND t.status <> 'done'{filter} \
              ORDER BY t.next_poll_at, t.id LIMIT $2"
         );
         let mut q = sqlx::query_as(&sql).bind(now).bind(limit);
         if let Some(c) = case_id {
             q = q.bind(c);
+        }
+        if let Some((poll_at, id)) = after {
+            q = q.bind(poll_at).bind(id);
         }
         Ok(q.fetch_all(&self.read).await?)
     }

@@ -116,16 +116,30 @@ fn in_list(sql: &mut String, engine: Engine, first: usize, n: usize) {
 }
 
 impl Store {
-    /// Library rows whose re-inquiry is due on `today` (`dormant_library_due`), earliest first.
-    pub async fn due_dormant(&self, today: &str, limit: i64) -> StoreResult<Vec<DormantRow>> {
-        Ok(sqlx::query_as(&format!(
+    /// Library rows whose re-inquiry is due on `today` (`dormant_library_due`), earliest first;
+    /// `after` starts past a (date, case) already read, so the next batch can be read while the
+    /// one before is being written.
+    pub async fn due_dormant(
+        &self,
+        today: &str,
+        after: Option<(&str, i64)>,
+        limit: i64,
+    ) -> StoreResult<Vec<DormantRow>> {
+        let past = if after.is_some() {
+            " AND (d.next_on, d.case_id) > ($3, $4)"
+        } else {
+            ""
+        };
+        let sql = format!(
             "SELECT {DORMANT_COLUMNS} FROM dormant_library d \
-             WHERE d.status = 'watching' AND d.next_on <= $1 ORDER BY d.next_on, d.case_id LIMIT $2"
-        ))
-        .bind(today)
-        .bind(limit)
-        .fetch_all(&self.read)
-        .await?)
+             WHERE d.status = 'watching' AND d.next_on <= $1{past} \
+             ORDER BY d.next_on, d.case_id LIMIT $2"
+        );
+        let mut q = sqlx::query_as(&sql).bind(today).bind(limit);
+        if let Some((on, case_id)) = after {
+            q = q.bind(on).bind(case_id);
+        }
+        Ok(q.fetch_all(&self.read).await?)
     }
 
     /// The parties of `role` of many cases, in case and position order.
