@@ -191,6 +191,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: include_str!("../migrations/0025_append_references.postgres.sql"),
     },
+    Migration {
+        version: 26,
+        name: "library_updates",
+        common: include_str!("../migrations/0026_library_updates.sql"),
+        sqlite: "",
+        postgres: include_str!("../migrations/0026_library_updates.postgres.sql"),
+    },
 ];
 
 fn dialect(sql: &str, engine: Engine) -> String {
