@@ -83,6 +83,14 @@ pub struct RoundReport {
     pub ended: usize,
 }
 
+impl std::ops::AddAssign for RoundReport {
+    fn add_assign(&mut self, b: Self) {
+        self.cases += b.cases;
+        self.tasks += b.tasks;
+        self.ended += b.ended;
+    }
+}
+
 /// A task of a library round answered in an inquiry batch (`assets.rs`).
 #[derive(Debug, Clone)]
 pub(crate) struct RoundAnswer {
@@ -210,9 +218,7 @@ impl App {
                 }
             };
             let (r, next) = tokio::try_join!(self.schedule_rounds(today, due), read_next)?;
-            total.cases += r.cases;
-            total.tasks += r.tasks;
-            total.ended += r.ended;
+            total += r;
             due = next;
         }
         Ok(total)
@@ -263,9 +269,7 @@ impl App {
             .collect();
         let mut total = RoundReport::default();
         for r in futures::future::try_join_all(rounds).await? {
-            total.cases += r.cases;
-            total.tasks += r.tasks;
-            total.ended += r.ended;
+            total += r;
         }
         Ok(total)
     }

@@ -441,6 +441,18 @@ async fn the_six_monthly_round_inquires_counts_and_tells_the_applicant() {
     .await;
 }
 
+/// Seven due tasks answered in batches of three: submitted and polled once at `at`, complete
+/// once the slow registries answer.
+async fn answer_in_threes(app: &App, at: i64, holder: Option<&str>, engine: &str) {
+    let r = app.drain_inquiries(at, 3, holder).await.unwrap();
+    assert_eq!((r.submitted, r.polled, r.completed), (7, 7, 0), "{engine}");
+    let r = app
+        .drain_inquiries(at + SIMULATED_SLOW_MS + 1, 3, holder)
+        .await
+        .unwrap();
+    assert_eq!((r.submitted, r.polled, r.completed), (0, 7, 7), "{engine}");
+}
+
 /// Batches are read ahead while the one before is written: every due row is scheduled once,
 /// in whichever batch and part, across courts.
 #[tokio::test]
@@ -462,13 +474,7 @@ async fn a_run_in_small_batches_schedules_every_row_once() {
         let r = app.drain_inquiries(now, 3, Some("this")).await.unwrap();
         assert_eq!(r.polled, 0, "{engine}");
         app.store.release_lease(lease, "other").await.unwrap();
-        let r = app.drain_inquiries(now, 3, Some("this")).await.unwrap();
-        assert_eq!((r.submitted, r.polled, r.completed), (7, 7, 0), "{engine}");
-        let r = app
-            .drain_inquiries(now + SIMULATED_SLOW_MS + 1, 3, None)
-            .await
-            .unwrap();
-        assert_eq!((r.submitted, r.polled, r.completed), (0, 7, 7), "{engine}");
+        answer_in_threes(&app, now, Some("this"), engine).await;
 
         let at = now + 184 * DAY_MS;
         let r = app.schedule_due_rounds(at, 2).await.unwrap();
@@ -489,13 +495,7 @@ async fn a_run_in_small_batches_schedules_every_row_once() {
         assert_eq!(app.schedule_due_rounds(at, 2).await.unwrap().cases, 0);
 
         // The round's tasks answered in batches of three, each once.
-        let r = app.drain_inquiries(at, 3, None).await.unwrap();
-        assert_eq!((r.submitted, r.polled, r.completed), (7, 7, 0), "{engine}");
-        let r = app
-            .drain_inquiries(at + SIMULATED_SLOW_MS + 1, 3, None)
-            .await
-            .unwrap();
-        assert_eq!((r.submitted, r.polled, r.completed), (0, 7, 7), "{engine}");
+        answer_in_threes(&app, at, None, engine).await;
         for id in &ids {
             let entry = app.store.dormant_entry(*id).await.unwrap().unwrap();
             assert_eq!(entry.round_open, 0, "{engine}: case {id}");
