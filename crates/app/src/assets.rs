@@ -438,12 +438,11 @@ impl App {
                     break;
                 }
             }
-            let after = (due.len() as i64 == batch)
-                .then(|| {
-                    due.last()
-                        .map(|d| (d.task.next_poll_at.unwrap_or(now), d.task.id))
-                })
-                .flatten();
+            // A short batch was the last one.
+            let full = due.len() as i64 == batch;
+            let after = (due.last())
+                .filter(|_| full)
+                .map(|d| (d.task.next_poll_at.unwrap_or(now), d.task.id));
             let read_next = async {
                 match after {
                     Some(after) => Ok(self

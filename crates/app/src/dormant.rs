@@ -204,13 +204,11 @@ impl App {
         let mut total = RoundReport::default();
         let mut due = self.due_rounds(&day, None, batch).await?;
         while !due.0.is_empty() {
-            let after = (due.0.len() as i64 == batch)
-                .then(|| {
-                    due.0
-                        .last()
-                        .map(|d| (d.next_on.clone().unwrap_or_default(), d.case_id))
-                })
-                .flatten();
+            // A short batch was the last one.
+            let full = due.0.len() as i64 == batch;
+            let after = (due.0.last())
+                .filter(|_| full)
+                .map(|d| (d.next_on.clone().unwrap_or_default(), d.case_id));
             let read_next = async {
                 match &after {
                     Some((on, case_id)) => self.due_rounds(&day, Some((on, *case_id)), batch).await,
