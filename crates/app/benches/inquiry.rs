@@ -14,6 +14,7 @@ use zhixing_app::assets::INQUIRY_BATCH;
 use zhixing_app::demo::DemoOptions;
 use zhixing_app::inquiry::SIMULATED_SLOW_MS;
 use zhixing_app::App;
+use zhixing_store::assets::InquiryTarget;
 
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
@@ -73,8 +74,15 @@ async fn measure(url: &str, n: usize) -> Result<(), Box<dyn std::error::Error>> 
         seen += 1;
         for p in app.store.case_parties(case.id).await? {
             if p.role == "debtor" {
-                tx.insert_inquiry_task(case.court_id, case.id, p.party_id, &p.name, "2026-01-01")
-                    .await?;
+                let target = InquiryTarget {
+                    court_id: case.court_id,
+                    case_id: case.id,
+                    case_number: case.case_number.clone(),
+                    party_id: p.party_id,
+                    debtor_name: p.name.clone(),
+                    id_number: p.id_number.clone(),
+                };
+                tx.insert_inquiry_task(&target, "2026-01-01").await?;
                 tasks += 1;
             }
         }

@@ -31,8 +31,8 @@ use zhixing_domain::money::Fen;
 use zhixing_domain::node::NodeInstance;
 use zhixing_domain::role::Role;
 use zhixing_store::assets::{
-    ApplicantMessageRow, DueInquiryRow, FindingRow, InquiryAnswerRow, InquiryTaskRow,
-    InquiryTaskUpdate, LeadRow, MeasureRow, NewFinding, RenewalRow,
+    ApplicantMessageRow, DueInquiryRow, FindingRow, InquiryAnswerRow, InquiryTarget,
+    InquiryTaskRow, InquiryTaskUpdate, LeadRow, MeasureRow, NewFinding, RenewalRow,
 };
 use zhixing_store::rows::{CasePartyRow, CaseRow};
 use zhixing_store::WriteTx;
@@ -861,9 +861,15 @@ impl App {
             let today = today_of(tx.now).to_string();
             let mut happened = Vec::new();
             for p in &debtors {
-                let task = tx
-                    .insert_inquiry_task(case.court_id, case_id, p.party_id, &p.name, &today)
-                    .await?;
+                let target = InquiryTarget {
+                    court_id: case.court_id,
+                    case_id,
+                    case_number: case.case_number.clone(),
+                    party_id: p.party_id,
+                    debtor_name: p.name.clone(),
+                    id_number: p.id_number.clone(),
+                };
+                let task = tx.insert_inquiry_task(&target, &today).await?;
                 happened.push(Happened {
                     kind: EventKind::InquiryStarted,
                     payload: json!({"task_id": task, "summary": format!("对被执行人{}再次发起网络查控", p.name),

@@ -15,6 +15,7 @@ use zhixing_domain::money::Fen;
 use zhixing_domain::party::Party;
 use zhixing_domain::role::Role;
 use zhixing_domain::team::TeamKind;
+use zhixing_store::assets::InquiryTarget;
 use zhixing_store::rows::CaseRow;
 use zhixing_store::{NewCase, NewEvent, NewParty};
 
@@ -895,9 +896,15 @@ impl App {
                 tx.link_party(case_id, p.party_id, role, pos as i64).await?;
                 // Same-day network inquiry for every debtor (the Jiaozuo practice).
                 if role == "debtor" {
-                    let task = tx
-                        .insert_inquiry_task(f.court_id, case_id, p.party_id, &p.name, &today)
-                        .await?;
+                    let target = InquiryTarget {
+                        court_id: f.court_id,
+                        case_id,
+                        case_number: number.clone(),
+                        party_id: p.party_id,
+                        debtor_name: p.name.clone(),
+                        id_number: p.id_number.clone(),
+                    };
+                    let task = tx.insert_inquiry_task(&target, &today).await?;
                     let started = Happened {
                         kind: EventKind::InquiryStarted,
                         payload: json!({"task_id": task, "summary": format!("对被执行人{}发起网络查控", p.name)}),

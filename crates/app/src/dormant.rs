@@ -31,7 +31,7 @@ use zhixing_domain::lifecycle::{CaseState, Happened};
 use zhixing_domain::money::Fen;
 use zhixing_domain::role::Role;
 use zhixing_domain::team::TeamKind;
-use zhixing_store::assets::ApplicantMessageRow;
+use zhixing_store::assets::{ApplicantMessageRow, InquiryTarget};
 pub use zhixing_store::closing::DormantRow;
 pub use zhixing_store::dormant::{DormantFilter, DormantListRow};
 use zhixing_store::dormant::{NewRoundTask, RoundProgress, RoundStart};
@@ -70,7 +70,7 @@ pub struct RestoreInput {
 }
 
 /// Due library rows and the debtors (id, name) of their cases.
-type DueRounds = (Vec<DormantRow>, HashMap<i64, Vec<(i64, String)>>);
+type DueRounds = (Vec<DormantRow>, HashMap<i64, Vec<InquiryTarget>>);
 
 /// What one scheduling run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -230,16 +230,20 @@ impl App {
         batch: i64,
     ) -> AppResult<DueRounds> {
         let due = self.store.due_dormant(day, after, batch).await?;
-        let mut debtors: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+        let mut debtors: HashMap<i64, Vec<InquiryTarget>> = HashMap::new();
         if due.is_empty() {
             return Ok((due, debtors));
         }
         let ids: Vec<i64> = due.iter().map(|d| d.case_id).collect();
         for p in self.store.parties_of_cases(&ids, "debtor").await? {
-            debtors
-                .entry(p.case_id)
-                .or_default()
-                .push((p.party_id, p.name));
+            debtors.entry(p.case_id).or_default().push(InquiryTarget {
+                court_id: p.court_id,
+                case_id: p.case_id,
+                case_number: p.case_number,
+                party_id: p.party_id,
+                debtor_name: p.name,
+                id_number: p.id_number,
+            });
         }
         Ok((due, debtors))
     }
@@ -258,7 +262,7 @@ impl App {
         let rounds: Vec<_> = parts
             .into_iter()
             .map(|part| {
-                let mine: HashMap<i64, Vec<(i64, String)>> = part
+                let mine: HashMap<i64, Vec<InquiryTarget>> = part
                     .iter()
                     .filter_map(|d| debtors.remove_entry(&d.case_id))
                     .collect();
@@ -277,7 +281,7 @@ impl App {
         &self,
         today: NaiveDate,
         due: Vec<DormantRow>,
-        mut debtors: HashMap<i64, Vec<(i64, String)>>,
+        mut debtors: HashMap<i64, Vec<InquiryTarget>>,
     ) -> AppResult<RoundReport> {
         let mut report = RoundReport::default();
         if due.is_empty() {
@@ -293,19 +297,15 @@ impl App {
             let round = d.rounds_done + 1;
             let next = rules::next_round_after(closed_on, today);
             let list = debtors.remove(&d.case_id).unwrap_or_default();
-            for (party_id, name) in &list {
-                tasks.push(NewRoundTask {
-                    court_id: d.court_id,
-                    case_id: d.case_id,
-                    party_id: *party_id,
-                    debtor_name: name.clone(),
-                    round,
-                });
-            }
+            let names: Vec<String> = list.iter().map(|t| t.debtor_name.clone()).collect();
+            let round_open = list.len() as i64;
+            tasks.extend(
+                list.into_iter()
+                    .map(|target| NewRoundTask { target, round }),
+            );
             if next.is_none() {
                 report.ended += 1;
             }
-            let names: Vec<&str> = list.iter().map(|(_, n)| n.as_str()).collect();
             let (next_zh, next_en) = match next {
                 Some((_, on)) => (format!("下次复查 {on}"), format!("next re-inquiry {on}")),
                 None => (
@@ -326,7 +326,7 @@ impl App {
                 case_id: d.case_id,
                 rounds_done: round,
                 next_on: next.map(|(_, on)| on.to_string()),
-                round_open: list.len() as i64,
+                round_open,
             });
         }
         tx.insert_round_tasks(&tasks, &today.to_string()).await?;

@@ -190,6 +190,26 @@ async fn the_simulated_network_answers_deterministically_and_slow_kinds_later() 
     each_engine(DEMO, |app, label| async move {
         let (id, _, _) = case(&app).await;
         let t0 = zhixing_store::now_ms();
+        // Filing's task carries the debtor's identity and the case number for the request.
+        let due = app
+            .store
+            .due_inquiry_tasks(t0, Some(id), None, 10)
+            .await
+            .unwrap();
+        let parties = app.store.case_parties(id).await.unwrap();
+        let number = app.store.case_by_id(id).await.unwrap().unwrap().case_number;
+        let expected: Vec<(String, String)> = parties
+            .iter()
+            .filter(|p| p.role == "debtor")
+            .map(|p| (p.id_number.clone(), number.clone()))
+            .collect();
+        assert_eq!(
+            due.iter()
+                .map(|d| (d.id_number.clone(), d.case_number.clone()))
+                .collect::<Vec<_>>(),
+            expected,
+            "{label}"
+        );
         let r = app.process_inquiries(t0, 100).await.unwrap();
         assert_eq!(
             (r.submitted, r.polled, r.completed, r.cases),

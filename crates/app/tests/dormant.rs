@@ -346,6 +346,37 @@ async fn the_six_monthly_round_inquires_counts_and_tells_the_applicant() {
         assert_eq!(tasks.len(), tasks_before + 1);
         let task = tasks.last().unwrap().clone();
         assert_eq!(task.dormant_round, Some(1));
+        // The task carries whom the network is asked about and for which case (the due queue
+        // reads no other table).
+        let due = app
+            .store
+            .due_inquiry_tasks(at, Some(case_id), None, 10)
+            .await
+            .unwrap();
+        let debtor = app
+            .store
+            .case_parties(case_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.role == "debtor")
+            .unwrap();
+        let number = app
+            .store
+            .case_by_id(case_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .case_number;
+        let round_task = due.iter().find(|d| d.task.id == task.id).unwrap();
+        assert_eq!(
+            (
+                round_task.id_number.as_str(),
+                round_task.case_number.as_str()
+            ),
+            (debtor.id_number.as_str(), number.as_str()),
+            "{engine}"
+        );
         let events = app.store.case_events(case_id).await.unwrap();
         assert!(events
             .iter()

@@ -46,6 +46,18 @@ pub struct DueInquiryRow {
     pub case_number: String,
 }
 
+/// Whom a new inquiry task asks about, and for which case: what the task carries so that the
+/// due queue needs no join (migration 0027).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct InquiryTarget {
+    pub court_id: i64,
+    pub case_id: i64,
+    pub case_number: String,
+    pub party_id: i64,
+    pub debtor_name: String,
+    pub id_number: String,
+}
+
 /// A task's new state after a submit or a poll.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InquiryTaskUpdate {
@@ -260,8 +272,7 @@ impl Store {
             ));
         }
         let sql = format!(
-            "SELECT {TASK_COLUMNS}, p.id_number, c.case_number FROM inquiry_tasks t \
-             JOIN parties p ON p.id = t.party_id JOIN cases c ON c.id = t.case_id \
+            "SELECT {TASK_COLUMNS}, t.id_number, t.case_number FROM inquiry_tasks t \
              WHERE t.next_poll_at <= $1 AND t.status <> 'done'{filter} \
              ORDER BY t.next_poll_at, t.id LIMIT $2"
         );

@@ -7,6 +7,7 @@
 
 use sqlx::any::AnyArguments;
 
+use crate::assets::InquiryTarget;
 use crate::closing::DormantRow;
 use crate::db::{Engine, Store, StoreError, StoreResult};
 use crate::write::{bind, push_placeholders, rows_per_insert, WriteTx};
@@ -19,6 +20,8 @@ const DORMANT_COLUMNS: &str = "d.case_id, d.court_id, d.closed_on, d.rounds_done
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct BatchPartyRow {
     pub case_id: i64,
+    pub court_id: i64,
+    pub case_number: String,
     pub party_id: i64,
     pub name: String,
     pub id_number: String,
@@ -28,10 +31,7 @@ pub struct BatchPartyRow {
 /// One re-inquiry task of a round.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRoundTask {
-    pub court_id: i64,
-    pub case_id: i64,
-    pub party_id: i64,
-    pub debtor_name: String,
+    pub target: InquiryTarget,
     pub round: i64,
 }
 
@@ -151,8 +151,9 @@ impl Store {
         let mut out = Vec::new();
         for chunk in case_ids.chunks(500) {
             let mut sql = String::from(
-                "SELECT cp.case_id, p.id AS party_id, p.name, p.id_number, p.phone \
-                 FROM case_parties cp JOIN parties p ON p.id = cp.party_id WHERE cp.case_id IN ",
+                "SELECT cp.case_id, c.court_id, c.case_number, p.id AS party_id, p.name, \
+                 p.id_number, p.phone FROM case_parties cp JOIN parties p ON p.id = cp.party_id \
+                 JOIN cases c ON c.id = cp.case_id WHERE cp.case_id IN ",
             );
             in_list(&mut sql, self.engine(), 0, chunk.len());
             let role_mark = match self.engine() {
@@ -293,11 +294,12 @@ impl WriteTx {
         tasks: &[NewRoundTask],
         due_on: &str,
     ) -> StoreResult<()> {
-        const N: usize = 10;
+        const N: usize = 12;
         for chunk in tasks.chunks(rows_per_insert(N)) {
             let mut sql = String::from(
                 "INSERT INTO inquiry_tasks (court_id, case_id, party_id, debtor_name, status, due_on, \
-                 created_at, next_poll_at, dormant_round, answered_kinds) VALUES ",
+                 created_at, next_poll_at, dormant_round, answered_kinds, id_number, case_number) \
+                 VALUES ",
             );
             let mut args = AnyArguments::default();
             for (i, t) in chunk.iter().enumerate() {
@@ -305,16 +307,19 @@ impl WriteTx {
                     sql.push(',');
                 }
                 push_placeholders(&mut sql, self.engine, i * N, N);
-                bind(&mut args, t.court_id)?;
-                bind(&mut args, t.case_id)?;
-                bind(&mut args, t.party_id)?;
-                bind(&mut args, t.debtor_name.clone())?;
+                let target = &t.target;
+                bind(&mut args, target.court_id)?;
+                bind(&mut args, target.case_id)?;
+                bind(&mut args, target.party_id)?;
+                bind(&mut args, target.debtor_name.clone())?;
                 bind(&mut args, "pending")?;
                 bind(&mut args, due_on.to_string())?;
                 bind(&mut args, self.now)?;
                 bind(&mut args, self.now)?;
                 bind(&mut args, t.round)?;
                 bind(&mut args, "")?;
+                bind(&mut args, target.id_number.clone())?;
+                bind(&mut args, target.case_number.clone())?;
             }
             sqlx::query_with(&sql, args).execute(&mut *self.tx).await?;
         }

@@ -2,6 +2,7 @@
 
 use sqlx::any::AnyArguments;
 
+use crate::assets::InquiryTarget;
 use crate::db::{Store, StoreError, StoreResult};
 use crate::rows::{DuplicateRow, InquiryTaskRow, ReceptionRow};
 use crate::write::{bind, WriteTx};
@@ -64,22 +65,22 @@ impl WriteTx {
 
     pub async fn insert_inquiry_task(
         &mut self,
-        court_id: i64,
-        case_id: i64,
-        party_id: i64,
-        debtor_name: &str,
+        target: &InquiryTarget,
         due_on: &str,
     ) -> StoreResult<i64> {
         Ok(sqlx::query_scalar(
-            "INSERT INTO inquiry_tasks (court_id, case_id, party_id, debtor_name, status, due_on, created_at, next_poll_at) \
-             VALUES ($1, $2, $3, $4, 'pending', $5, $6, $6) RETURNING id",
+            "INSERT INTO inquiry_tasks (court_id, case_id, party_id, debtor_name, status, due_on, \
+             created_at, next_poll_at, id_number, case_number) \
+             VALUES ($1, $2, $3, $4, 'pending', $5, $6, $6, $7, $8) RETURNING id",
         )
-        .bind(court_id)
-        .bind(case_id)
-        .bind(party_id)
-        .bind(debtor_name)
+        .bind(target.court_id)
+        .bind(target.case_id)
+        .bind(target.party_id)
+        .bind(&target.debtor_name)
         .bind(due_on)
         .bind(self.now)
+        .bind(&target.id_number)
+        .bind(&target.case_number)
         .fetch_one(&mut *self.tx)
         .await?)
     }

@@ -198,6 +198,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: include_str!("../migrations/0026_library_updates.postgres.sql"),
     },
+    Migration {
+        version: 27,
+        name: "inquiry_identity",
+        common: include_str!("../migrations/0027_inquiry_identity.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 fn dialect(sql: &str, engine: Engine) -> String {
