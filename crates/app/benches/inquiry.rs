@@ -74,15 +74,8 @@ async fn measure(url: &str, n: usize) -> Result<(), Box<dyn std::error::Error>> 
         seen += 1;
         for p in app.store.case_parties(case.id).await? {
             if p.role == "debtor" {
-                let target = InquiryTarget {
-                    court_id: case.court_id,
-                    case_id: case.id,
-                    case_number: case.case_number.clone(),
-                    party_id: p.party_id,
-                    debtor_name: p.name.clone(),
-                    id_number: p.id_number.clone(),
-                };
-                tx.insert_inquiry_task(&target, "2026-01-01").await?;
+                tx.insert_inquiry_task(&InquiryTarget::of(&case, &p), "2026-01-01")
+                    .await?;
                 tasks += 1;
             }
         }

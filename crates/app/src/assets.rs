@@ -861,15 +861,9 @@ impl App {
             let today = today_of(tx.now).to_string();
             let mut happened = Vec::new();
             for p in &debtors {
-                let target = InquiryTarget {
-                    court_id: case.court_id,
-                    case_id,
-                    case_number: case.case_number.clone(),
-                    party_id: p.party_id,
-                    debtor_name: p.name.clone(),
-                    id_number: p.id_number.clone(),
-                };
-                let task = tx.insert_inquiry_task(&target, &today).await?;
+                let task = tx
+                    .insert_inquiry_task(&InquiryTarget::of(&case, p), &today)
+                    .await?;
                 happened.push(Happened {
                     kind: EventKind::InquiryStarted,
                     payload: json!({"task_id": task, "summary": format!("对被执行人{}再次发起网络查控", p.name),

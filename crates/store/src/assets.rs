@@ -11,6 +11,7 @@
 use sqlx::any::AnyArguments;
 
 use crate::db::{Engine, Store, StoreResult};
+use crate::rows::{CasePartyRow, CaseRow};
 use crate::write::{bind, rows_per_insert, WriteTx};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -56,6 +57,20 @@ pub struct InquiryTarget {
     pub party_id: i64,
     pub debtor_name: String,
     pub id_number: String,
+}
+
+impl InquiryTarget {
+    /// A debtor of a case as the case page reads them.
+    pub fn of(case: &CaseRow, debtor: &CasePartyRow) -> Self {
+        Self {
+            court_id: case.court_id,
+            case_id: case.id,
+            case_number: case.case_number.clone(),
+            party_id: debtor.party_id,
+            debtor_name: debtor.name.clone(),
+            id_number: debtor.id_number.clone(),
+        }
+    }
 }
 
 /// A task's new state after a submit or a poll.
