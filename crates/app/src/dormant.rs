@@ -69,7 +69,7 @@ pub struct RestoreInput {
     pub note: String,
 }
 
-/// Due library rows and the debtors (id, name) of their cases.
+/// Due library rows and, by case, the debtors each round's tasks ask about.
 type DueRounds = (Vec<DormantRow>, HashMap<i64, Vec<InquiryTarget>>);
 
 /// What one scheduling run did.

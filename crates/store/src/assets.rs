@@ -49,7 +49,7 @@ pub struct DueInquiryRow {
 
 /// Whom a new inquiry task asks about, and for which case: what the task carries so that the
 /// due queue needs no join (migration 0027).
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InquiryTarget {
     pub court_id: i64,
     pub case_id: i64,
