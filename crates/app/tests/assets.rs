@@ -197,7 +197,7 @@ async fn the_simulated_network_answers_deterministically_and_slow_kinds_later() 
             .await
             .unwrap();
         let parties = app.store.case_parties(id).await.unwrap();
-        let number = app.store.case_by_id(id).await.unwrap().unwrap().case_number;
+        let number = case_number(&app, id).await;
         let expected: Vec<(String, String)> = parties
             .iter()
             .filter(|p| p.role == "debtor")
@@ -504,13 +504,7 @@ async fn a_preservation_measure_carries_over_with_its_term() {
             ..filing(court)
         })
         .await;
-        let pres_number = app
-            .store
-            .case_by_id(pres)
-            .await
-            .unwrap()
-            .unwrap()
-            .case_number;
+        let pres_number = case_number(&app, pres).await;
         let (id, debtor, _) = case(&app).await;
         let f = record(
             &app,

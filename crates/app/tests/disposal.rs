@@ -43,14 +43,7 @@ fn house(n: &str) -> FindingDetails {
 
 /// The debtor of a case.
 async fn debtor(app: &App, case_id: i64) -> i64 {
-    app.store
-        .case_parties(case_id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.role == "debtor")
-        .unwrap()
-        .party_id
+    first_debtor(app, case_id).await.party_id
 }
 
 async fn finding(app: &App, case_id: i64, d: FindingDetails) -> i64 {

@@ -130,13 +130,7 @@ async fn draft_return_edit_approve_issues_the_document() {
         let case_id = file(&app).await;
         let clerk = actor(&app, "mz_clerk").await;
         let judge = actor(&app, "mz_t1_judge").await;
-        let case_number = app
-            .store
-            .case_by_id(case_id)
-            .await
-            .unwrap()
-            .unwrap()
-            .case_number;
+        let case_number = case_number(&app, case_id).await;
 
         let id = draft(&app, &clerk, input(case_id, DocKind::Notice, false))
             .await
@@ -358,13 +352,7 @@ async fn the_second_of_a_kind_is_numbered_zhi_yi() {
         let case_id = file(&app).await;
         let clerk = actor(&app, "mz_clerk").await;
         let lead = actor(&app, "mz_t1_lead").await;
-        let number = app
-            .store
-            .case_by_id(case_id)
-            .await
-            .unwrap()
-            .unwrap()
-            .case_number;
+        let number = case_number(&app, case_id).await;
         let mut ids = Vec::new();
         for _ in 0..2 {
             let id = draft(&app, &clerk, input(case_id, DocKind::RulingFreeze, true))

@@ -353,21 +353,8 @@ async fn the_six_monthly_round_inquires_counts_and_tells_the_applicant() {
             .due_inquiry_tasks(at, Some(case_id), None, 10)
             .await
             .unwrap();
-        let debtor = app
-            .store
-            .case_parties(case_id)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|p| p.role == "debtor")
-            .unwrap();
-        let number = app
-            .store
-            .case_by_id(case_id)
-            .await
-            .unwrap()
-            .unwrap()
-            .case_number;
+        let debtor = first_debtor(&app, case_id).await;
+        let number = case_number(&app, case_id).await;
         let round_task = due.iter().find(|d| d.task.id == task.id).unwrap();
         assert_eq!(
             (

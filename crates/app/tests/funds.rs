@@ -212,15 +212,7 @@ async fn a_payout_above_the_balance_is_refused_and_nothing_changes() {
         assert_eq!(app.store.fund_entries(id).await.unwrap().len(), 1);
         assert!(app.store.case_disbursements(id).await.unwrap().is_empty());
         // Someone who is not an applicant is not a payee.
-        let debtor = app
-            .store
-            .case_parties(id)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|p| p.role == "debtor")
-            .unwrap()
-            .party_id;
+        let debtor = first_debtor(&app, id).await.party_id;
         let e = propose(&app, "mz_t1_judge", id, vec![line(debtor, Fen(100))])
             .await
             .unwrap_err();

@@ -5,7 +5,7 @@
 mod common;
 
 use chrono::Days;
-use common::{actor, date, each_engine, file, generate_demo, node_row as node, today};
+use common::{actor, case_number, date, each_engine, file, generate_demo, node_row as node, today};
 use serde_json::Value;
 use zhixing_app::commands::Command;
 use zhixing_app::demo::DemoOptions;
@@ -272,7 +272,7 @@ async fn a_preview_writes_nothing() {
         generate_demo(&app, DEMO).await;
         let mz = court_id(&app, "豫0883");
         let id = file(&app).await;
-        let number = app.store.case_by_id(id).await.unwrap().unwrap().case_number;
+        let number = case_number(&app, id).await;
         let before = rows(&app, id).await;
         let events = app.store.count_events().await.unwrap();
         let set = with_limits(&[("conclude_case", PeriodLimit::Months(4))]);

@@ -1,6 +1,6 @@
 //! The harness the application tests share: a fresh database (optionally with the demo city)
 //! on every engine, actors by username, the parties and basis of a filing, a filed case and
-//! its officer, case actions at the current version, and today's date in Beijing.
+//! its officer, number and first debtor, case actions at the current version, and today's date in Beijing.
 //! Each test binary uses a subset of it.
 #![allow(dead_code)]
 
@@ -16,6 +16,7 @@ use zhixing_domain::lifecycle::CaseAction;
 use zhixing_domain::money::Fen;
 use zhixing_domain::party::{Party, PartyIdentity};
 use zhixing_store::nodes::NodeRow;
+use zhixing_store::rows::CasePartyRow;
 use zhixing_store::testing::test_databases;
 
 /// Runs `f` against a fresh application on every test database — with the demo city generated
@@ -142,6 +143,22 @@ pub async fn officer_of(app: &App, id: i64) -> String {
         .unwrap();
     let officer = app.store.user_by_id(officer_id).await.unwrap().unwrap();
     officer.username
+}
+
+/// Case `id`'s number.
+pub async fn case_number(app: &App, id: i64) -> String {
+    app.store.case_by_id(id).await.unwrap().unwrap().case_number
+}
+
+/// Case `id`'s first debtor.
+pub async fn first_debtor(app: &App, id: i64) -> CasePartyRow {
+    app.store
+        .case_parties(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.role == "debtor")
+        .unwrap()
 }
 
 /// Runs `action` on a case as the demo account `who`, at the case's current version; returns
